@@ -1,0 +1,212 @@
+"""Composition root: the command line, settings, the store and services, and the window.
+
+    command-center [--db URL] [--config PATH] [--lang zh_CN|en]
+                   [--screenshot PNG [--size WxH]]
+    command-center [--db URL] db upgrade | db seed [--cases N] | db stats [--json]
+
+Anything a user can get wrong (a bad URL, an unreachable server, a corrupt file, a newer
+schema, a bad settings file) ends with one line on stderr and exit code 2, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from command_center.config import (
+    LANGUAGES,
+    ConfigError,
+    Settings,
+    default_config_path,
+    default_db_url,
+    load_settings,
+    save_settings,
+)
+from command_center.domain.calendar import CST, WorkCalendar
+from command_center.domain.catalogue import Catalogue, CatalogueError
+from command_center.store import migrate
+from command_center.store.engine import Store, StoreError, make_engine
+
+log = logging.getLogger("app")
+EXIT_USAGE = 2
+
+
+class UserError(Exception):
+    """Ends the program with one line on stderr and exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="command-center",
+        description="智慧城管指挥中心 — the urban-management command centre of Chaoyang",
+    )
+    p.add_argument("--db", metavar="URL", help="sqlite:///PATH or postgresql+psycopg://HOST/DB")
+    p.add_argument("--config", metavar="PATH", type=Path, help="settings file (TOML)")
+    p.add_argument("--lang", choices=LANGUAGES, help="UI language (default zh_CN)")
+    p.add_argument("--screenshot", metavar="PNG", type=Path,
+                   help="render the main window offscreen to PNG and exit")
+    p.add_argument("--size", default="1920x1080", help="window size for --screenshot (WxH)")
+    p.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    sub = p.add_subparsers(dest="command")
+    db = sub.add_parser("db", help="database commands")
+    dbsub = db.add_subparsers(dest="db_command", required=True)
+    dbsub.add_parser("upgrade", help="create or migrate the schema to the newest revision")
+    seed = dbsub.add_parser("seed", help="seed the demo city of Chaoyang (one year of cases)")
+    seed.add_argument("--cases", type=int, default=55_000, help="cases of history (default 55000)")
+    stats = dbsub.add_parser("stats", help="row counts per table and cases per state")
+    stats.add_argument("--json", action="store_true", help="print JSON")
+    return p
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every command needs: the settings and the URL they resolve to."""
+
+    settings: Settings
+    db_url: str
+    is_default_db: bool
+
+
+def _context(args: argparse.Namespace) -> Context:
+    settings = load_settings(args.config, db_url=args.db, language=args.lang)
+    if args.config is None and not default_config_path().exists():
+        try:  # leave an editable settings file on first run
+            save_settings(Settings(), default_config_path())
+        except OSError as exc:
+            log.warning("could not write the settings file: %s", exc)
+    url = settings.database.url
+    return Context(settings, url or default_db_url(), is_default_db=not url)
+
+
+def _open(ctx: Context, *, create: bool) -> Store:
+    return Store(make_engine(ctx.db_url, create=create))
+
+
+def _domain() -> tuple[Catalogue, WorkCalendar]:
+    return Catalogue.default(), WorkCalendar.default()
+
+
+def _seed(store: Store, cases: int, progress) -> object:
+    from command_center.services.seed import seed_demo_city
+
+    catalogue, calendar = _domain()
+    return seed_demo_city(
+        store, catalogue=catalogue, calendar=calendar, now=datetime.now(CST), cases=cases,
+        progress=progress,
+    )
+
+
+def _terminal_progress(stage: str, fraction: float) -> None:
+    print(f"\r  seeding: {stage:<32} {fraction * 100:5.1f}%", end="", file=sys.stderr, flush=True)
+
+
+def cmd_db(ctx: Context, args: argparse.Namespace) -> int:
+    if args.db_command == "stats":
+        store = _open(ctx, create=False)
+        try:
+            migrate.require_current(store.engine)
+            from command_center.services.queries import stats
+
+            result = stats(store)
+        finally:
+            store.dispose()
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False, indent=2))
+        else:
+            print(f"database: {store.label}")
+            for name, n in result["tables"].items():
+                print(f"  {name:<22} {n:>9,}")
+            print("cases by state:")
+            for state, n in result["case_states"].items():
+                print(f"  {state:<22} {n:>9,}")
+        return 0
+    store = _open(ctx, create=True)
+    try:
+        rev = migrate.upgrade(store.engine)
+        if args.db_command == "upgrade":
+            print(f"{store.label}: schema at revision {rev}")
+            return 0
+        if args.cases < 1:
+            raise UserError("--cases must be at least 1")
+        started = time.perf_counter()
+        report = _seed(store, args.cases, _terminal_progress)
+        print(file=sys.stderr)
+        print(f"{store.label}: seeded the demo city of Chaoyang in "
+              f"{time.perf_counter() - started:.1f} s")
+        for name, n in getattr(report, "counts", {}).items():
+            print(f"  {name:<22} {n:>9,}")
+        return 0
+    finally:
+        store.dispose()
+
+
+def prepare_gui_store(ctx: Context) -> tuple[Store, bool]:
+    """Open the store for the window; returns (store, needs_seed). The embedded default is
+    created, migrated and seeded on first run; any other database must be ready already."""
+    store = _open(ctx, create=ctx.is_default_db)
+    try:
+        status = migrate.schema_status(store.engine)
+        if status != "current":
+            if not ctx.is_default_db:
+                migrate.require_current(store.engine)
+            migrate.upgrade(store.engine)
+        needs_seed = False
+        if ctx.is_default_db:
+            from command_center.services.queries import stats
+
+            needs_seed = stats(store)["tables"].get("districts", 0) == 0
+        return store, needs_seed
+    except BaseException:
+        store.dispose()
+        raise
+
+
+def _parse_size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise UserError(f"--size {text!r}: expected WIDTHxHEIGHT, e.g. 1920x1080") from None
+    if not (320 <= w <= 8192 and 240 <= h <= 8192):
+        raise UserError(f"--size {text!r}: out of range")
+    return w, h
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(name)s %(levelname)s %(message)s",
+    )
+    try:
+        ctx = _context(args)
+        if args.command == "db":
+            return cmd_db(ctx, args)
+        size = _parse_size(args.size)
+        store, needs_seed = prepare_gui_store(ctx)
+        catalogue, calendar = _domain()
+    except (UserError, StoreError, ConfigError, CatalogueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    from command_center.ui.run import run_gui
+
+    return run_gui(
+        settings=ctx.settings,
+        store=store,
+        catalogue=catalogue,
+        calendar=calendar,
+        needs_seed=needs_seed,
+        seed=lambda progress: _seed(store, 55_000, progress),
+        screenshot=args.screenshot,
+        size=size,
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,134 @@
+"""One typed, versioned settings schema: TOML file, then environment, then command line.
+
+The file lives in the user config folder (`config.toml`), or where `--config PATH` says.
+Environment: CC_DB_URL, CC_LANG, CC_CONFIG_DIR, CC_DATA_DIR. Nothing here is global: the
+composition root loads a `Settings` value and passes it on.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "command-center"
+SCHEMA_VERSION = 1
+LANGUAGES = ("zh_CN", "en")
+
+
+class ConfigError(Exception):
+    """The settings file or an override is wrong; the message names what and where."""
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str = ""  # empty: SQLite (WAL) in the user data folder
+
+
+@dataclass(frozen=True)
+class UiSettings:
+    language: str = "zh_CN"
+    theme: str = "dark"
+
+
+@dataclass(frozen=True)
+class Settings:
+    version: int = SCHEMA_VERSION
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    ui: UiSettings = field(default_factory=UiSettings)
+
+
+def config_dir(env: Mapping[str, str] = os.environ) -> Path:
+    return Path(env.get("CC_CONFIG_DIR") or platformdirs.user_config_dir(APP_NAME))
+
+
+def data_dir(env: Mapping[str, str] = os.environ) -> Path:
+    return Path(env.get("CC_DATA_DIR") or platformdirs.user_data_dir(APP_NAME))
+
+
+def default_config_path(env: Mapping[str, str] = os.environ) -> Path:
+    return config_dir(env) / "config.toml"
+
+
+def default_db_url(env: Mapping[str, str] = os.environ) -> str:
+    return f"sqlite:///{data_dir(env) / 'command-center.db'}"
+
+
+def _section(cls, raw: object, where: str):
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: expected a table")
+    known = {f.name: f for f in fields(cls)}
+    values = {}
+    for key, value in raw.items():
+        if key not in known:
+            raise ConfigError(f"{where}: unknown setting {key!r} (known: {', '.join(known)})")
+        expected = type(getattr(cls(), key))
+        if not isinstance(value, expected):
+            raise ConfigError(f"{where}.{key}: expected {expected.__name__}, got {value!r}")
+        values[key] = value
+    return cls(**values)
+
+
+def parse_settings(raw: dict, source: str = "settings") -> Settings:
+    """Check a settings mapping against the schema; unknown keys are errors, not ignored."""
+    version = raw.get("version", SCHEMA_VERSION)
+    if version != SCHEMA_VERSION:
+        raise ConfigError(f"{source}: settings version {version} is not {SCHEMA_VERSION}")
+    unknown = set(raw) - {"version", "database", "ui"}
+    if unknown:
+        raise ConfigError(f"{source}: unknown section(s) {', '.join(sorted(unknown))}")
+    settings = Settings(
+        database=_section(DatabaseSettings, raw.get("database", {}), f"{source} [database]"),
+        ui=_section(UiSettings, raw.get("ui", {}), f"{source} [ui]"),
+    )
+    _check(settings, source)
+    return settings
+
+
+def _check(settings: Settings, source: str) -> None:
+    if settings.ui.language not in LANGUAGES:
+        raise ConfigError(
+            f"{source}: language {settings.ui.language!r} is not one of {', '.join(LANGUAGES)}"
+        )
+
+
+def load_settings(
+    path: Path | None = None,
+    *,
+    env: Mapping[str, str] = os.environ,
+    db_url: str | None = None,
+    language: str | None = None,
+) -> Settings:
+    """File (if present), then environment, then command-line values, in that order."""
+    path = path or default_config_path(env)
+    if path.exists():
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        settings = parse_settings(raw, str(path))
+    else:
+        settings = Settings()
+    db = env.get("CC_DB_URL") or settings.database.url
+    lang = env.get("CC_LANG") or settings.ui.language
+    db = db_url or db
+    lang = language or lang
+    settings = replace(
+        settings,
+        database=replace(settings.database, url=db),
+        ui=replace(settings.ui, language=lang),
+    )
+    _check(settings, "command line/environment")
+    return settings
+
+
+def save_settings(settings: Settings, path: Path) -> None:
+    """Write the settings as TOML (used to leave an editable file on first run)."""
+    import tomli_w
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(tomli_w.dumps(asdict(settings)), encoding="utf-8")

@@ -1,0 +1,44 @@
+"""Which unit grid a point lies in, from the grids in the store (loaded once, then in memory)."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+from sqlalchemy import select
+
+from command_center.domain.grid import GridIndex
+from command_center.store.engine import Store
+from command_center.store.models import UnitGrid
+
+
+def exterior_ring(geometry: str) -> list[tuple[float, float]]:
+    """The exterior ring of a GeoJSON Polygon (the first polygon of a MultiPolygon)."""
+    geo = json.loads(geometry)
+    coords = geo["coordinates"]
+    ring = coords[0][0] if geo["type"] == "MultiPolygon" else coords[0]
+    return [(float(x), float(y)) for x, y in ring]
+
+
+class GridLocator:
+    """Point-to-grid lookup over the store's unit grids; `invalidate()` after a grid import."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._index: GridIndex | None = None
+        self._lock = threading.Lock()
+
+    def index(self) -> GridIndex:
+        with self._lock:
+            if self._index is None:
+                with self._store.read() as s:
+                    rows = s.execute(select(UnitGrid.code, UnitGrid.geometry)).all()
+                self._index = GridIndex((code, exterior_ring(geom)) for code, geom in rows)
+            return self._index
+
+    def locate(self, lon: float, lat: float) -> str | None:
+        return self.index().lookup(lon, lat)
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._index = None

@@ -1,0 +1,77 @@
+"""Plain, immutable pictures of the command centre that the UI draws.
+
+The UI never queries the database itself: a worker builds a `CitySnapshot` (see
+`services.queries.load_snapshot`) and hands it to the main thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+Ring = tuple[tuple[float, float], ...]  # (lon, lat) WGS-84, closed or open
+
+
+@dataclass(frozen=True)
+class DistrictShape:
+    code: str  # GB/T 2260 admin code, e.g. "211302"
+    name: str  # 双塔区
+    rings: tuple[Ring, ...]  # exterior rings of the (multi)polygon
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: int
+    case_no: str
+    category_code: str
+    category_name: str
+    state: str  # workflow.CaseState value
+    district_code: str
+    address: str
+    lon: float
+    lat: float
+    reported_at: datetime
+    deadline_at: datetime | None
+    overdue: bool
+    squad_name: str | None
+    urgent: bool = False
+
+
+@dataclass(frozen=True)
+class SquadRow:
+    id: int
+    code: str
+    name: str
+    unit_name: str
+    status: str  # available | busy | off_duty
+    open_cases: int
+    lon: float | None
+    lat: float | None
+
+
+@dataclass(frozen=True)
+class CameraRow:
+    id: int
+    code: str
+    name: str
+    lon: float
+    lat: float
+    url: str
+    enabled: bool
+
+
+@dataclass(frozen=True)
+class CitySnapshot:
+    """Everything the main window shows, read in one go on a worker thread."""
+
+    db_label: str
+    taken_at: datetime
+    open_count: int
+    overdue_count: int
+    districts: tuple[DistrictShape, ...] = ()
+    grid_outlines: tuple[Ring, ...] = ()
+    open_cases: tuple[CaseRow, ...] = ()
+    squads: tuple[SquadRow, ...] = ()
+    cameras: tuple[CameraRow, ...] = ()
+    river_lines: tuple[Ring, ...] = ()
+    state_counts: dict[str, int] = field(default_factory=dict)

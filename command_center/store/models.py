@@ -1,0 +1,320 @@
+"""SQLAlchemy models: the bureau's organisation, the map's registries, cases and their trail.
+
+Geometry is stored as GeoJSON text in WGS-84 with bounding-box columns for range queries, so
+the same schema runs on SQLite and on PostgreSQL without PostGIS. Times are stored as naive
+UTC and handed out as aware datetimes in China Standard Time (see `UtcDateTime`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from command_center.domain.workflow import Action, CaseState, Role
+
+CST = timezone(timedelta(hours=8))
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator):
+    """Aware datetimes in, naive UTC in the database, aware CST datetimes out."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: pass an aware datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC).astimezone(CST)
+
+
+def _enum_check(column: str, values) -> CheckConstraint:
+    listed = ", ".join(f"'{v.value}'" for v in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=f"{column}_valid")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class District(Base):
+    """A county-level district (GB/T 2260): 双塔区 211302, 龙城区 211303."""
+
+    __tablename__ = "districts"
+    code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    geometry: Mapped[str] = mapped_column(Text)  # GeoJSON (Multi)Polygon, WGS-84
+    source_crs: Mapped[str] = mapped_column(String(10), default="gcj02")
+
+
+class Street(Base):
+    """A street (街道) or town: the 9-digit prefix of a unit-grid code."""
+
+    __tablename__ = "streets"
+    code: Mapped[str] = mapped_column(String(9), primary_key=True)
+    district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"))
+    name: Mapped[str] = mapped_column(String(50))
+
+
+class Community(Base):
+    """A community (社区): the 12-digit prefix of a unit-grid code."""
+
+    __tablename__ = "communities"
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    street_code: Mapped[str] = mapped_column(ForeignKey("streets.code"))
+    name: Mapped[str] = mapped_column(String(50))
+
+
+class Unit(Base):
+    """An organisation: the bureau, a brigade (大队), a team (中队) or a handling department."""
+
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))  # bureau | brigade | team | department
+    unit_type: Mapped[str] = mapped_column(String(20))  # catalogue.UNIT_TYPES
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    district_code: Mapped[str | None] = mapped_column(ForeignKey("districts.code"))
+    phone: Mapped[str | None] = mapped_column(String(30))
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('bureau', 'brigade', 'team', 'department')", name="kind_valid"),
+    )
+
+
+class Squad(Base):
+    """A field squad (a crew or vehicle) of a unit that takes cases on the street."""
+
+    __tablename__ = "squads"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="available")
+    members: Mapped[int] = mapped_column(Integer, default=3)
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    position_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        CheckConstraint("status IN ('available', 'busy', 'off_duty')", name="status_valid"),
+    )
+
+
+class Person(Base):
+    """A member of staff or a grid worker."""
+
+    __tablename__ = "people"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(50))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    squad_id: Mapped[int | None] = mapped_column(ForeignKey("squads.id"), index=True)
+    phone: Mapped[str | None] = mapped_column(String(30))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class PersonRole(Base):
+    """A role a person holds in the closed loop (a person may hold several)."""
+
+    __tablename__ = "person_roles"
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+    __table_args__ = (_enum_check("role", Role),)
+
+
+class ResponsibilityGrid(Base):
+    """A responsibility grid (责任网格): unit grids grouped under one squad and grid worker."""
+
+    __tablename__ = "responsibility_grids"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"))
+    squad_id: Mapped[int | None] = mapped_column(ForeignKey("squads.id"))
+    inspector_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    geometry: Mapped[str | None] = mapped_column(Text)
+
+
+class UnitGrid(Base):
+    """A unit grid (单元网格, GB/T 30428.1) with its 15-digit code."""
+
+    __tablename__ = "unit_grids"
+    code: Mapped[str] = mapped_column(String(15), primary_key=True)
+    district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"), index=True)
+    street_code: Mapped[str] = mapped_column(ForeignKey("streets.code"))
+    community_code: Mapped[str] = mapped_column(ForeignKey("communities.code"))
+    responsibility_grid_id: Mapped[int | None] = mapped_column(
+        ForeignKey("responsibility_grids.id"), index=True
+    )
+    geometry: Mapped[str] = mapped_column(Text)  # GeoJSON Polygon, WGS-84
+    min_lon: Mapped[float] = mapped_column(Float)
+    min_lat: Mapped[float] = mapped_column(Float)
+    max_lon: Mapped[float] = mapped_column(Float)
+    max_lat: Mapped[float] = mapped_column(Float)
+    area_m2: Mapped[float] = mapped_column(Float)
+
+    __table_args__ = (
+        CheckConstraint("length(code) = 15", name="code_15_digits"),
+        Index("ix_unit_grids_bbox", "min_lon", "min_lat"),
+    )
+
+
+class Camera(Base):
+    """A camera: any URL or file that OpenCV's FFmpeg backend opens."""
+
+    __tablename__ = "cameras"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    url: Mapped[str] = mapped_column(Text)
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    heading_deg: Mapped[float | None] = mapped_column(Float)
+    district_code: Mapped[str | None] = mapped_column(ForeignKey("districts.code"))
+    grid_code: Mapped[str | None] = mapped_column(String(15))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Case(Base):
+    """A case (案卷) of the closed loop. `version` guards against two desks acting at once."""
+
+    __tablename__ = "cases"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_no: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))  # component | event
+    category_code: Mapped[str] = mapped_column(String(8), index=True)
+    source: Mapped[str] = mapped_column(String(20))  # inspector | hotline | public | camera | leader
+    description: Mapped[str] = mapped_column(Text, default="")
+    address: Mapped[str] = mapped_column(String(200), default="")
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    district_code: Mapped[str | None] = mapped_column(ForeignKey("districts.code"), index=True)
+    grid_code: Mapped[str | None] = mapped_column(String(15), index=True)
+    state: Mapped[str] = mapped_column(String(24), index=True)
+    resume_state: Mapped[str | None] = mapped_column(String(24))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    squad_id: Mapped[int | None] = mapped_column(ForeignKey("squads.id"), index=True)
+    time_limit: Mapped[float | None] = mapped_column(Float)
+    time_unit: Mapped[str | None] = mapped_column(String(16))
+    reported_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    registered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    dispatched_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    handled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    deadline_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    extension_amount: Mapped[float] = mapped_column(Float, default=0.0)  # in the limit's unit
+    rework_count: Mapped[int] = mapped_column(Integer, default=0)
+    extension_count: Mapped[int] = mapped_column(Integer, default=0)
+    suspend_count: Mapped[int] = mapped_column(Integer, default=0)
+    transferred_to: Mapped[str | None] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        _enum_check("state", CaseState),
+        CheckConstraint("kind IN ('component', 'event')", name="kind_valid"),
+        Index("ix_cases_state_deadline", "state", "deadline_at"),
+    )
+
+
+class CaseEvent(Base):
+    """One step of a case's trail: who did what, when, from which state to which. Append-only."""
+
+    __tablename__ = "case_events"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    action: Mapped[str] = mapped_column(String(24))
+    from_state: Mapped[str | None] = mapped_column(String(24))
+    to_state: Mapped[str] = mapped_column(String(24))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    actor_role: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    note: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict | None] = mapped_column(JSON)
+
+    __table_args__ = (_enum_check("action", Action),)
+
+
+class Attachment(Base):
+    """A photo, clip or document kept as evidence on a case."""
+
+    __tablename__ = "attachments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("case_events.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # photo | video | document
+    filename: Mapped[str] = mapped_column(String(255))
+    mime: Mapped[str] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+
+
+class Order(Base):
+    """A supervisor's order (督办令 / 指令) to a unit or squad."""
+
+    __tablename__ = "orders"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    issued_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    squad_id: Mapped[int | None] = mapped_column(ForeignKey("squads.id"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String(20), default="issued")
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('issued', 'acknowledged', 'done', 'cancelled')", name="status_valid"
+        ),
+    )
+
+
+# Tables whose names `db stats` reports, in a stable order.
+REPORTED_TABLES = [t.name for t in Base.metadata.sorted_tables]

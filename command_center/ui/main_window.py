@@ -1,0 +1,237 @@
+"""The main window: assembles the panels into docks, builds menus, wires signals.
+
+Features live in the panels (map_view, case_queue, squad_board, camera_wall, kpi_strip);
+this module only places them and connects them (STYLE §7). Everything shown comes from
+a plain `CitySnapshot` handed to `apply_snapshot`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from command_center import __version__
+from command_center.services.snapshot import CitySnapshot
+from command_center.ui.actions import ActionRegistry, build_menus
+from command_center.ui.camera_wall import CameraWall
+from command_center.ui.case_queue import CaseQueue
+from command_center.ui.kpi_strip import KpiStrip
+from command_center.ui.map_view import MapView
+from command_center.ui.squad_board import SquadBoard
+from command_center.ui.theme import PALETTE
+
+SNAPSHOT_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+class MainWindow(QMainWindow):
+    """The command centre's main window.
+
+    Signals:
+        refreshRequested(): the user asked for fresh data (cases.refresh).
+        caseActivated(int): a case id chosen in the queue or on the map.
+    """
+
+    refreshRequested = Signal()
+    caseActivated = Signal(int)
+
+    def __init__(
+        self, db_label: str, actions: ActionRegistry | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(self.tr("Smart Urban Management Command Center — Chaoyang City"))
+        self.setDockNestingEnabled(True)
+        self.actions_registry = actions if actions is not None else ActionRegistry()
+
+        # panels
+        self.kpi_strip = KpiStrip()
+        self.map_view = MapView()
+        self.case_queue = CaseQueue()
+        self.squad_board = SquadBoard()
+        self.camera_wall = CameraWall()
+
+        central = QWidget(self)
+        central.setObjectName("centralArea")
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.kpi_strip)
+        layout.addWidget(self.map_view, 1)
+        self.setCentralWidget(central)
+
+        # docks
+        self.case_queue_dock = self._dock("caseQueueDock", self.tr("Case queue"), self.case_queue)
+        self.squad_board_dock = self._dock("squadBoardDock", self.tr("Squad board"), self.squad_board)
+        self.camera_wall_dock = self._dock("cameraWallDock", self.tr("Camera wall"), self.camera_wall)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.case_queue_dock)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.squad_board_dock)
+        self.splitDockWidget(self.squad_board_dock, self.camera_wall_dock, Qt.Orientation.Horizontal)
+        self.resizeDocks([self.case_queue_dock], [600], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.squad_board_dock], [300], Qt.Orientation.Vertical)
+        self.docks: dict[str, QDockWidget] = {
+            "case_queue": self.case_queue_dock,
+            "squad_board": self.squad_board_dock,
+            "camera_wall": self.camera_wall_dock,
+        }
+
+        # status bar
+        self.db_label = self._status_label("dbLabel")
+        self.open_label = self._status_label("openCount")
+        self.overdue_label = self._status_label("overdueCount")
+        self.time_label = self._status_label("snapshotTime")
+        self.set_db_label(db_label)
+        self._show_counts(0, 0)
+        self.time_label.setText(self.tr("No data yet"))
+
+        # actions and menus
+        self._register_default_actions()
+        self.qactions = build_menus(self.actions_registry, self.menuBar())
+        self._connect_signals()
+
+    # -- assembling -----------------------------------------------------------------
+    def _dock(self, name: str, title: str, widget: QWidget) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        return dock
+
+    def _status_label(self, name: str) -> QLabel:
+        label = QLabel(self)
+        label.setObjectName(name)
+        self.statusBar().addPermanentWidget(label)
+        return label
+
+    def _register_default_actions(self) -> None:
+        """Register this window's actions unless the registry already has those ids."""
+        reg = self.actions_registry
+        defaults: list[tuple[str, str, object, dict]] = [
+            (
+                "file.quit",
+                QT_TRANSLATE_NOOP("Actions", "&Quit"),
+                self.close,
+                {"shortcut": QKeySequence.StandardKey.Quit},
+            ),
+            (
+                "view.toggle_case_queue",
+                QT_TRANSLATE_NOOP("Actions", "Case queue"),
+                self.case_queue_dock.setVisible,
+                {"checkable": True, "checked": True, "shortcut": "Ctrl+1"},
+            ),
+            (
+                "view.toggle_squad_board",
+                QT_TRANSLATE_NOOP("Actions", "Squad board"),
+                self.squad_board_dock.setVisible,
+                {"checkable": True, "checked": True, "shortcut": "Ctrl+2"},
+            ),
+            (
+                "view.toggle_camera_wall",
+                QT_TRANSLATE_NOOP("Actions", "Camera wall"),
+                self.camera_wall_dock.setVisible,
+                {"checkable": True, "checked": True, "shortcut": "Ctrl+3"},
+            ),
+            (
+                "view.fit_map",
+                QT_TRANSLATE_NOOP("Actions", "Fit map to city"),
+                self.map_view.fit,
+                {"shortcut": "Ctrl+0"},
+            ),
+            (
+                "view.fullscreen",
+                QT_TRANSLATE_NOOP("Actions", "Full screen"),
+                self.set_full_screen,
+                {"checkable": True, "shortcut": QKeySequence.StandardKey.FullScreen},
+            ),
+            (
+                "cases.refresh",
+                QT_TRANSLATE_NOOP("Actions", "&Refresh"),
+                self.refreshRequested.emit,
+                {"shortcut": QKeySequence.StandardKey.Refresh},
+            ),
+            ("help.about", QT_TRANSLATE_NOOP("Actions", "&About"), self.show_about, {}),
+        ]
+        for id_, text, callback, options in defaults:
+            if id_ not in reg:
+                reg.register(id_, text, callback, **options)  # type: ignore[arg-type]
+
+    def _connect_signals(self) -> None:
+        """Every connection between panels and window, in one place."""
+        self.case_queue.caseActivated.connect(self.caseActivated)
+        self.map_view.caseClicked.connect(self.caseActivated)
+        toggles = {
+            "view.toggle_case_queue": self.case_queue_dock,
+            "view.toggle_squad_board": self.squad_board_dock,
+            "view.toggle_camera_wall": self.camera_wall_dock,
+        }
+        for action_id, dock in toggles.items():
+            action = self.qactions.get(action_id)
+            if action is not None and action.isCheckable():
+                # keep the menu tick right when the dock's own close button is used
+                dock.toggleViewAction().toggled.connect(action.setChecked)
+
+    # -- plain data in ----------------------------------------------------------------
+    def apply_snapshot(self, snapshot: CitySnapshot) -> None:
+        """Show `snapshot` in every panel and in the status bar."""
+        if snapshot.db_label:
+            self.set_db_label(snapshot.db_label)
+        self._show_counts(snapshot.open_count, snapshot.overdue_count)
+        self.time_label.setText(
+            self.tr("Updated {time}").format(time=snapshot.taken_at.strftime(SNAPSHOT_TIME_FORMAT))
+        )
+        self.kpi_strip.set_counts(snapshot.open_count, snapshot.overdue_count, snapshot.state_counts)
+        self.map_view.set_snapshot(snapshot)
+        district_names = {d.code: d.name for d in snapshot.districts}
+        self.case_queue.set_cases(snapshot.open_cases, district_names)
+        self.squad_board.set_squads(snapshot.squads)
+        self.camera_wall.set_cameras(snapshot.cameras)
+
+    def set_db_label(self, db_label: str) -> None:
+        self.db_label.setText(self.tr("Database: {label}").format(label=db_label))
+        self.db_label.setToolTip(db_label)
+
+    def _show_counts(self, open_count: int, overdue_count: int) -> None:
+        self.open_label.setText(self.tr("Open {n}").format(n=open_count))
+        self.overdue_label.setText(self.tr("Overdue {n}").format(n=overdue_count))
+        self.overdue_label.setStyleSheet(
+            f"color: {PALETTE.danger}; font-weight: bold;" if overdue_count > 0 else ""
+        )
+
+    # -- action callbacks ---------------------------------------------------------------
+    def set_full_screen(self, on: bool) -> None:
+        self.showFullScreen() if on else self.showNormal()
+
+    def show_about(self) -> QMessageBox:
+        """The About box, window-modal through open() so the hall keeps updating; deleted on close."""
+        box = QMessageBox(self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setWindowTitle(self.tr("About"))
+        box.setText(
+            self.tr(
+                "Smart Urban Management Command Center {version}\n"
+                "Chaoyang City Urban Management Bureau"
+            ).format(version=__version__)
+        )
+        box.setIcon(QMessageBox.Icon.Information)
+        box.open()
+        return box
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.WindowStateChange:
+            action = self.qactions.get("view.fullscreen") if hasattr(self, "qactions") else None
+            if action is not None and action.isCheckable():
+                action.blockSignals(True)
+                action.setChecked(self.isFullScreen())
+                action.blockSignals(False)
+        super().changeEvent(event)

@@ -1,0 +1,134 @@
+"""The squad board: each squad, its unit, whether it is free, and its open cases."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
+
+from command_center.services.snapshot import SquadRow
+from command_center.ui.theme import PALETTE, SQUAD_STATUS_COLORS
+
+STATUS_NAMES: dict[str, str] = {
+    "available": QT_TRANSLATE_NOOP("SquadStatus", "On duty"),
+    "busy": QT_TRANSLATE_NOOP("SquadStatus", "Handling"),
+    "off_duty": QT_TRANSLATE_NOOP("SquadStatus", "Off duty"),
+}
+
+COLUMNS: tuple[str, ...] = (
+    QT_TRANSLATE_NOOP("SquadBoardModel", "Squad"),
+    QT_TRANSLATE_NOOP("SquadBoardModel", "Unit"),
+    QT_TRANSLATE_NOOP("SquadBoardModel", "Status"),
+    QT_TRANSLATE_NOOP("SquadBoardModel", "Open cases"),
+)
+COL_NAME, COL_UNIT, COL_STATUS, COL_OPEN = range(len(COLUMNS))
+SQUAD_ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def status_name(status: str) -> str:
+    source = STATUS_NAMES.get(status)
+    return QCoreApplication.translate("SquadStatus", source) if source else status
+
+
+class SquadBoardModel(QAbstractTableModel):
+    """Read-only table of `SquadRow` in the order given."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[SquadRow] = []
+        self._status_brushes = {k: QBrush(QColor(v)) for k, v in SQUAD_STATUS_COLORS.items()}
+        self._muted = QBrush(QColor(PALETTE.muted))
+
+    def set_rows(self, rows: Sequence[SquadRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def squad_at(self, row: int) -> SquadRow:
+        return self._rows[row]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(COLUMNS)
+        ):
+            return QCoreApplication.translate("SquadBoardModel", COLUMNS[section])
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows) or index.column() >= len(COLUMNS):
+            return None
+        squad = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == COL_NAME:
+                return squad.name
+            if col == COL_UNIT:
+                return squad.unit_name
+            if col == COL_STATUS:
+                return "● " + status_name(squad.status)
+            return str(squad.open_cases)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if col == COL_STATUS:
+                return self._status_brushes.get(squad.status, self._muted)
+            if squad.status == "off_duty":
+                return self._muted
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_OPEN:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{squad.code} {squad.name}"
+        if role == SQUAD_ID_ROLE:
+            return squad.id
+        return None
+
+
+class SquadBoard(QWidget):
+    """The squad-board panel."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("squadBoard")
+        self.model = SquadBoardModel(self)
+        self.view = QTableView(self)
+        self.view.setObjectName("squadBoardView")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setShowGrid(False)
+        self.view.verticalHeader().setVisible(False)
+        self.view.verticalHeader().setDefaultSectionSize(26)
+        header = self.view.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+
+    def set_squads(self, rows: Sequence[SquadRow]) -> None:
+        self.model.set_rows(rows)
