@@ -53,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--screenshot", metavar="PNG", type=Path,
                    help="render the main window offscreen to PNG and exit")
     p.add_argument("--size", default="1920x1080", help="window size for --screenshot (WxH)")
-    p.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    p.add_argument("-v", "--verbose", action="count", default=0,
+                   help="log more (-v: progress, -vv: debug)")
     sub = p.add_subparsers(dest="command")
     db = sub.add_parser("db", help="database commands")
     dbsub = db.add_subparsers(dest="db_command", required=True)
@@ -181,7 +182,7 @@ def _parse_size(text: str) -> tuple[int, int]:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
+        level=[logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)],
         format="%(asctime)s %(name)s %(levelname)s %(message)s",
     )
     try:

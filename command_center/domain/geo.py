@@ -189,9 +189,9 @@ def gcj02_to_wgs84(lon: float, lat: float) -> tuple[float, float]:
     for _ in range(GCJ_INVERSE_MAX_ITERATIONS):
         dlon, dlat = _delta_scalar(x, y)
         ex, ey = x + dlon - gx, y + dlat - gy
+        x, y = x - ex, y - ey
         if abs(ex) < GCJ_INVERSE_TOLERANCE_DEG and abs(ey) < GCJ_INVERSE_TOLERANCE_DEG:
             break
-        x, y = x - ex, y - ey
     if out_of_china(x, y):
         return gx, gy
     return x, y
@@ -218,9 +218,9 @@ def gcj02_to_wgs84_array(lons: ArrayLike, lats: ArrayLike) -> tuple[FloatArray, 
     for _ in range(GCJ_INVERSE_MAX_ITERATIONS):
         dlon, dlat = _delta_array(ix, iy)
         ex, ey = ix + dlon - tx, iy + dlat - ty
+        ix, iy = ix - ex, iy - ey
         if max(np.abs(ex).max(), np.abs(ey).max()) < GCJ_INVERSE_TOLERANCE_DEG:
             break
-        ix, iy = ix - ex, iy - ey
     inside = ~_out_of_china_array(ix, iy)
     x[near] = np.where(inside, ix, tx)
     y[near] = np.where(inside, iy, ty)

@@ -39,7 +39,7 @@ RIVERS = Path(__file__).resolve().parents[2] / "resources" / "chaoyang" / "river
 def table_counts(s: Session) -> dict[str, int]:
     return {
         name: s.scalar(select(func.count()).select_from(Base.metadata.tables[name])) or 0
-        for name in REPORTED_TABLES
+        for name in sorted(REPORTED_TABLES)
     }
 
 

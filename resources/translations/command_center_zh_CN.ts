@@ -153,6 +153,13 @@
         </message>
     </context>
     <context>
+        <name>ErrorBridge</name>
+        <message>
+            <source>Error: {0}</source>
+            <translation>错误：{0}</translation>
+        </message>
+    </context>
+    <context>
         <name>KpiStrip</name>
         <message>
             <source>Open</source>
@@ -291,6 +298,17 @@ Chaoyang City Urban Management Bureau</source>
         <message>
             <source>Off duty</source>
             <translation>离岗</translation>
+        </message>
+    </context>
+    <context>
+        <name>run</name>
+        <message>
+            <source>Seeding the demo city of Chaoyang: {0} {1}%</source>
+            <translation>正在生成朝阳市演示数据：{0} {1}%</translation>
+        </message>
+        <message>
+            <source>Seeding the demo city of Chaoyang…</source>
+            <translation>正在生成朝阳市演示数据…</translation>
         </message>
     </context>
 </TS>

@@ -7,6 +7,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 
+import gc  # noqa: E402
 import weakref  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
 from datetime import datetime, timedelta  # noqa: E402
@@ -67,8 +68,12 @@ def use_lang(qapp: QApplication) -> Callable[[str], None]:
 
 # -- leak checks (napari's conftest does the same) ---------------------------------
 def _flush_deletes() -> None:
+    """Run pending deleteLater()s and collect cycles (pyqtgraph's parentless menus die
+    with their Python owners)."""
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     QCoreApplication.processEvents()
+    gc.collect()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,162 @@
+"""Start the Qt side: application, theme, language, window, worker, and the first picture.
+
+Called by the composition root (`app.main`) with everything already built and checked.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, QtMsgType, Signal, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication
+
+from command_center.config import Settings
+from command_center.domain.calendar import CST, WorkCalendar
+from command_center.domain.catalogue import Catalogue
+from command_center.services.queries import load_snapshot
+from command_center.store.engine import Store
+from command_center.ui.i18n import install_translator
+from command_center.ui.main_window import MainWindow
+from command_center.ui.screenshot import grab_to_png
+from command_center.ui.taskman import TaskManager
+from command_center.ui.theme import apply_theme
+
+log = logging.getLogger("ui")
+qtlog = logging.getLogger("qt")
+REFRESH_MS = 30_000
+
+_QT_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+
+
+# The offscreen platform (screenshots, tests) says this on every show(); it means nothing here.
+_HARMLESS = ("This plugin does not support propagateSizeHints()",)
+
+
+def _qt_to_logging(kind, context, message) -> None:
+    """Qt's own messages go into `logging` (category logger `qt`)."""
+    level = _QT_LEVELS.get(kind, logging.WARNING)
+    if message in _HARMLESS:
+        level = logging.DEBUG
+    qtlog.log(level, "%s", message)
+
+
+class _Progress(QObject):
+    """Carries seeding progress from the worker to the status bar (queued across threads)."""
+
+    changed = Signal(str, float)
+
+
+class ErrorBridge:
+    """Uncaught errors on any thread become a status-bar notice and a log line, never silence."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+
+    def install(self) -> None:
+        sys.excepthook = self._hook
+        threading.excepthook = lambda args: self._hook(
+            args.exc_type, args.exc_value, args.exc_traceback
+        )
+
+    def _hook(self, exc_type, exc, tb) -> None:
+        log.error("uncaught error", exc_info=(exc_type, exc, tb))
+        self.notify(exc)
+
+    def notify(self, exc: BaseException) -> None:
+        self.window.statusBar().showMessage(
+            QApplication.translate("ErrorBridge", "Error: {0}").format(exc), 15_000
+        )
+
+
+def run_gui(
+    *,
+    settings: Settings,
+    store: Store,
+    catalogue: Catalogue,
+    calendar: WorkCalendar,
+    needs_seed: bool,
+    seed: Callable[[Callable[[str, float], None]], object],
+    screenshot: Path | None,
+    size: tuple[int, int],
+    clock: Callable[[], datetime] = lambda: datetime.now(CST),
+) -> int:
+    qInstallMessageHandler(_qt_to_logging)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("command-center")
+    app.setOrganizationName("command-center")
+    install_translator(app, settings.ui.language)
+    apply_theme(app)
+
+    window = MainWindow(store.label)
+    bridge = ErrorBridge(window)
+    bridge.install()
+    tasks = TaskManager(window)
+    tasks.failed.connect(bridge.notify)
+    progress = _Progress(window)
+    progress.changed.connect(
+        lambda stage, frac: window.statusBar().showMessage(
+            QApplication.translate("run", "Seeding the demo city of Chaoyang: {0} {1}%").format(
+                stage, round(frac * 100)
+            )
+        )
+    )
+    exit_code = {"value": 0}
+    timer = QTimer(window)
+    timer.setInterval(REFRESH_MS)
+
+    def shown(snapshot) -> None:
+        window.apply_snapshot(snapshot)
+        window.statusBar().clearMessage()
+        if screenshot is not None:
+            ok = grab_to_png(window, screenshot, size)
+            if not ok:
+                print(f"error: could not write {screenshot}", file=sys.stderr)
+            exit_code["value"] = 0 if ok else 1
+            app.quit()
+
+    def failed(exc: BaseException) -> None:
+        bridge.notify(exc)
+        log.error("could not load the city: %s", exc)
+        if screenshot is not None:
+            print(f"error: {exc}", file=sys.stderr)
+            exit_code["value"] = 1
+            app.quit()
+
+    def refresh() -> None:
+        if tasks.pending == 0:
+            tasks.run(lambda: load_snapshot(store, catalogue, clock()), shown, failed)
+
+    if needs_seed:
+        window.statusBar().showMessage(
+            QApplication.translate("run", "Seeding the demo city of Chaoyang…")
+        )
+        tasks.run(lambda: seed(progress.changed.emit), lambda _report: refresh(), failed)
+    else:
+        refresh()
+    timer.timeout.connect(refresh)
+    window.refreshRequested.connect(refresh)
+    timer.start()
+
+    if screenshot is None:
+        window.resize(*size)
+        window.show()
+    try:
+        app.exec()
+    finally:
+        timer.stop()
+        tasks.shutdown()
+        store.dispose()
+        window.close()
+        window.deleteLater()
+    return exit_code["value"]
