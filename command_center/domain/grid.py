@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -134,6 +135,13 @@ def _offsets(counts: NDArray[np.intp]) -> NDArray[np.intp]:
     )
 
 
+def _to_array(typecode: str, values: NDArray[Any]) -> array[Any]:
+    """A numpy array as a flat array.array (doubles or 64-bit ints), copied byte for byte."""
+    out = array(typecode)
+    out.frombytes(np.ascontiguousarray(values, dtype=np.dtype(typecode)).tobytes())
+    return out
+
+
 def _polygons_of(geom: Any, code: str) -> list[tuple[Ring, list[Ring]]]:
     """(exterior, holes) pairs of a Polygon/MultiPolygon given as GeoJSON or shapely."""
     gi = getattr(geom, "__geo_interface__", geom)
@@ -169,11 +177,16 @@ class GridIndex:
                 raise ValueError(
                     f"a cell is (code, ring) or (code, ring, holes), got {len(item)} items"
                 )
+            part = len(codes)
             codes.append(str(item[0]))
-            for ring in [item[1], *(item[2] if len(item) == 3 else ())]:  # type: ignore[misc]
-                coords.extend(ring)
-                ring_len.append(len(ring))
-                ring_part.append(len(codes) - 1)
+            ring = item[1]
+            coords.extend(ring)
+            ring_len.append(len(ring))
+            ring_part.append(part)
+            for hole in item[2] if len(item) == 3 else ():  # type: ignore[misc]
+                coords.extend(hole)
+                ring_len.append(len(hole))
+                ring_part.append(part)
         if not codes:
             raise ValueError("a grid index needs at least one cell")
         self._part_codes = codes
@@ -247,16 +260,18 @@ class GridIndex:
         lo = np.where(up[:, None], a, b)[sloped]
         hi = np.where(up[:, None], b, a)[sloped]
         edge_part = ring_part[vertex_ring[sloped]]
-        self._edges = np.column_stack((lo, hi))  # (xa, ya, xb, yb) rows
         self._xa, self._ya = lo[:, 0].copy(), lo[:, 1].copy()
         self._xb, self._yb = hi[:, 0].copy(), hi[:, 1].copy()
-        self._boxes = np.column_stack((self._minx, self._miny, self._maxx, self._maxy))
         self._edge_count = np.bincount(edge_part, minlength=len(self._part_codes)).astype(np.intp)
         self._edge_start = (np.cumsum(self._edge_count) - self._edge_count).astype(np.intp)
-        # Plain-Python copies for the one-point path, made on first touch (numpy scalars
-        # are slow in a Python loop; converting all 50,000 cells up front costs ~0.4 s).
-        self._py_cells: dict[int, tuple[float, float, float, float, list[list[float]]]] = {}
-        self._py_buckets: dict[int, list[int]] = {}
+        # Flat copies for the one-point path: indexing numpy arrays from Python costs more
+        # than the whole ray test, and array.array keeps 8 bytes a number.
+        self._flat_boxes = _to_array(
+            "d", np.column_stack((self._minx, self._miny, self._maxx, self._maxy))
+        )
+        self._flat_edges = _to_array("d", np.column_stack((lo, hi)))  # xa, ya, xb, yb per edge
+        self._flat_edge_start = _to_array("q", 4 * self._edge_start)
+        self._flat_edge_stop = _to_array("q", 4 * (self._edge_start + self._edge_count))
 
     @classmethod
     def from_geometries(cls, items: Iterable[tuple[str, Any]], **kwargs: Any) -> GridIndex:
@@ -297,6 +312,8 @@ class GridIndex:
         self._bucket_parts = part[order]
         counts = np.bincount(bucket, minlength=self._nx * self._ny)
         self._bucket_start = np.concatenate(([0], np.cumsum(counts))).astype(np.intp)
+        self._flat_bucket_start = _to_array("q", self._bucket_start)
+        self._flat_bucket_parts = _to_array("q", self._bucket_parts)
 
     def _col(self, x: NDArray[np.float64]) -> NDArray[np.intp]:
         return np.clip(np.floor((x - self._x0) / self._size), 0, self._nx - 1).astype(np.intp)
@@ -331,30 +348,24 @@ class GridIndex:
         cx = min(math.floor((x - self._x0) / self._size), self._nx - 1)
         cy = min(math.floor((y - self._y0) / self._size), self._ny - 1)
         b = cy * self._nx + cx
-        candidates = self._py_buckets.get(b)
-        if candidates is None:
-            lo, hi = self._bucket_start[b : b + 2].tolist()
-            candidates = self._py_buckets[b] = self._bucket_parts[lo:hi].tolist()
-        for p in candidates:
-            cell = self._py_cells.get(p)
-            if cell is None:
-                cell = self._py_cells[p] = self._python_cell(p)
-            minx, miny, maxx, maxy, edges = cell
-            if x < minx or x > maxx or y < miny or y > maxy:
+        boxes, edges = self._flat_boxes, self._flat_edges
+        starts, stops = self._flat_edge_start, self._flat_edge_stop
+        parts = self._flat_bucket_parts
+        for k in range(self._flat_bucket_start[b], self._flat_bucket_start[b + 1]):
+            p = parts[k]
+            q = 4 * p
+            if x < boxes[q] or y < boxes[q + 1] or x > boxes[q + 2] or y > boxes[q + 3]:
                 continue
             inside = False
-            for xa, ya, xb, yb in edges:
-                if ya <= y < yb and (xb - xa) * (y - ya) - (x - xa) * (yb - ya) > 0.0:
-                    inside = not inside
+            for e in range(starts[p], stops[p], 4):
+                ya, yb = edges[e + 1], edges[e + 3]
+                if ya <= y < yb:
+                    xa = edges[e]
+                    if (edges[e + 2] - xa) * (y - ya) - (x - xa) * (yb - ya) > 0.0:
+                        inside = not inside
             if inside:
                 return self._part_codes[p]
         return None
-
-    def _python_cell(self, p: int) -> tuple[float, float, float, float, list[list[float]]]:
-        """Box and edges of one cell as plain floats, for `lookup`."""
-        s = int(self._edge_start[p])
-        minx, miny, maxx, maxy = self._boxes[p].tolist()
-        return minx, miny, maxx, maxy, self._edges[s : s + int(self._edge_count[p])].tolist()
 
     def lookup_many(
         self, lons: ArrayLike, lats: ArrayLike, *, chunk: int = 65536

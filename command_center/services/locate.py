@@ -33,7 +33,9 @@ class GridLocator:
             if self._index is None:
                 with self._store.read() as s:
                     rows = s.execute(select(UnitGrid.code, UnitGrid.geometry)).all()
-                self._index = GridIndex((code, exterior_ring(geom)) for code, geom in rows)
+                self._index = GridIndex.from_geometries(
+                    (code, json.loads(geom)) for code, geom in rows
+                )
             return self._index
 
     def locate(self, lon: float, lat: float) -> str | None:

@@ -79,7 +79,9 @@ class CameraWall(QWidget):
     def set_cameras(self, cameras: Sequence[CameraRow]) -> None:
         enabled = sum(1 for c in cameras if c.enabled)
         self.count_label.setText(
-            self.tr("Cameras: {total} ({enabled} enabled)").format(total=len(cameras), enabled=enabled)
+            self.tr("Cameras: {total} ({enabled} enabled)").format(
+                total=len(cameras), enabled=enabled
+            )
         )
         for i, tile in enumerate(self.tiles):
             tile.set_camera(cameras[i] if i < len(cameras) else None)

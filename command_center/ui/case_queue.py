@@ -27,6 +27,8 @@ from command_center.services.snapshot import CaseRow
 from command_center.ui.theme import PALETTE
 
 # Workflow state value → English name (context "CaseState"); Chinese via the catalogue.
+_ROOT = QModelIndex()  # the invisible root, as a default argument
+
 STATE_NAMES: dict[str, str] = {
     "reported": QT_TRANSLATE_NOOP("CaseState", "Reported"),
     "registered": QT_TRANSLATE_NOOP("CaseState", "Registered"),
@@ -95,7 +97,9 @@ class CaseQueueModel(QAbstractTableModel):
         self._bold.setBold(True)
 
     # -- plain-data API -------------------------------------------------------------
-    def set_rows(self, rows: Sequence[CaseRow], district_names: dict[str, str] | None = None) -> None:
+    def set_rows(
+        self, rows: Sequence[CaseRow], district_names: dict[str, str] | None = None
+    ) -> None:
         """Replace the queue (sorted here); `district_names` maps code → name."""
         self.beginResetModel()
         self._rows = queue_order(rows)
@@ -115,16 +119,16 @@ class CaseQueueModel(QAbstractTableModel):
         return len(self._rows)
 
     # -- Qt model API ---------------------------------------------------------------
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
         return 0 if parent.isValid() else self._loaded
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> bool:
         return not parent.isValid() and self._loaded < len(self._rows)
 
-    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> None:
         if parent.isValid():
             return
         count = min(FETCH_BATCH, len(self._rows) - self._loaded)
@@ -137,7 +141,11 @@ class CaseQueueModel(QAbstractTableModel):
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -150,7 +158,9 @@ class CaseQueueModel(QAbstractTableModel):
             return str(section + 1)
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if not index.isValid() or index.row() >= self._loaded or index.column() >= len(COLUMNS):
             return None
         case = self._rows[index.row()]
@@ -213,7 +223,13 @@ class CaseQueue(QWidget):
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        widths = {COL_CASE_NO: 118, COL_CATEGORY: 84, COL_STATE: 84, COL_DISTRICT: 64, COL_SQUAD: 84}
+        widths = {
+            COL_CASE_NO: 118,
+            COL_CATEGORY: 84,
+            COL_STATE: 84,
+            COL_DISTRICT: 64,
+            COL_SQUAD: 84,
+        }
         for col, width in widths.items():
             header.resizeSection(col, width)
         self.view.activated.connect(self._on_activated)
@@ -222,7 +238,9 @@ class CaseQueue(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
 
-    def set_cases(self, rows: Sequence[CaseRow], district_names: dict[str, str] | None = None) -> None:
+    def set_cases(
+        self, rows: Sequence[CaseRow], district_names: dict[str, str] | None = None
+    ) -> None:
         self.model.set_rows(rows, district_names)
 
     def _on_activated(self, index: QModelIndex) -> None:

@@ -42,9 +42,7 @@ def install_translator(
     project's catalogue for a known language is missing or unreadable.
     """
     if lang not in LANGUAGES:
-        raise ValueError(
-            f"unknown UI language {lang!r}: choose one of {', '.join(LANGUAGES)}"
-        )
+        raise ValueError(f"unknown UI language {lang!r}: choose one of {', '.join(LANGUAGES)}")
     remove_translators(app)
     if lang == "en":
         return []

@@ -63,7 +63,9 @@ class KpiStrip(QWidget):
             layout.addWidget(tile)
         layout.addStretch(1)
 
-    def set_counts(self, open_count: int, overdue_count: int, state_counts: Mapping[str, int]) -> None:
+    def set_counts(
+        self, open_count: int, overdue_count: int, state_counts: Mapping[str, int]
+    ) -> None:
         for key, _caption, states in TILES:
             if key == "open":
                 self.tiles[key].set_value(open_count)

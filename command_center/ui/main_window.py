@@ -8,7 +8,7 @@ a plain `CitySnapshot` handed to `apply_snapshot`.
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -69,13 +69,18 @@ class MainWindow(QMainWindow):
 
         # docks
         self.case_queue_dock = self._dock("caseQueueDock", self.tr("Case queue"), self.case_queue)
-        self.squad_board_dock = self._dock("squadBoardDock", self.tr("Squad board"), self.squad_board)
-        self.camera_wall_dock = self._dock("cameraWallDock", self.tr("Camera wall"), self.camera_wall)
+        self.squad_board_dock = self._dock(
+            "squadBoardDock", self.tr("Squad board"), self.squad_board
+        )
+        self.camera_wall_dock = self._dock(
+            "cameraWallDock", self.tr("Camera wall"), self.camera_wall
+        )
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.case_queue_dock)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.squad_board_dock)
-        self.splitDockWidget(self.squad_board_dock, self.camera_wall_dock, Qt.Orientation.Horizontal)
-        self.resizeDocks([self.case_queue_dock], [600], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.squad_board_dock], [300], Qt.Orientation.Vertical)
+        self.splitDockWidget(
+            self.squad_board_dock, self.camera_wall_dock, Qt.Orientation.Horizontal
+        )
+        self._dock_sizes_applied = False
         self.docks: dict[str, QDockWidget] = {
             "case_queue": self.case_queue_dock,
             "squad_board": self.squad_board_dock,
@@ -107,6 +112,22 @@ class MainWindow(QMainWindow):
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
         )
         return dock
+
+    def _apply_default_dock_sizes(self) -> None:
+        """Give the docks a share of the window the first time it is shown."""
+        self._dock_sizes_applied = True
+        width, height = self.width(), self.height()
+        self.resizeDocks(
+            [self.case_queue_dock], [max(420, int(width * 0.37))], Qt.Orientation.Horizontal
+        )
+        self.resizeDocks(
+            [self.squad_board_dock], [max(200, int(height * 0.3))], Qt.Orientation.Vertical
+        )
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self._dock_sizes_applied:
+            self._apply_default_dock_sizes()
+        super().showEvent(event)
 
     def _status_label(self, name: str) -> QLabel:
         label = QLabel(self)
@@ -190,7 +211,9 @@ class MainWindow(QMainWindow):
         self.time_label.setText(
             self.tr("Updated {time}").format(time=snapshot.taken_at.strftime(SNAPSHOT_TIME_FORMAT))
         )
-        self.kpi_strip.set_counts(snapshot.open_count, snapshot.overdue_count, snapshot.state_counts)
+        self.kpi_strip.set_counts(
+            snapshot.open_count, snapshot.overdue_count, snapshot.state_counts
+        )
         self.map_view.set_snapshot(snapshot)
         district_names = {d.code: d.name for d in snapshot.districts}
         self.case_queue.set_cases(snapshot.open_cases, district_names)
@@ -210,7 +233,13 @@ class MainWindow(QMainWindow):
 
     # -- action callbacks ---------------------------------------------------------------
     def set_full_screen(self, on: bool) -> None:
-        self.showFullScreen() if on else self.showNormal()
+        """Enter or leave full screen, keeping whether the window was maximised."""
+        state = self.windowState()
+        if on:
+            state |= Qt.WindowState.WindowFullScreen
+        else:
+            state &= ~Qt.WindowState.WindowFullScreen
+        self.setWindowState(state)
 
     def show_about(self) -> QMessageBox:
         """The About box, window-modal through open() so the hall keeps updating; deleted on close."""

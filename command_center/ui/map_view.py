@@ -56,7 +56,9 @@ def ring_centroid(ring: Ring) -> tuple[float, float, float]:
 
 def label_point(district: DistrictShape) -> tuple[float, float] | None:
     """Where to write a district's name: the centroid of its largest ring."""
-    best = max((ring_centroid(r) for r in district.rings if len(r) >= 3), key=lambda c: c[2], default=None)
+    best = max(
+        (ring_centroid(r) for r in district.rings if len(r) >= 3), key=lambda c: c[2], default=None
+    )
     return (best[0], best[1]) if best else None
 
 
@@ -109,7 +111,9 @@ class MapView(QWidget):
             symbol="s", size=8, pen=pg.mkPen("#08311a", width=1), brush=pg.mkBrush(PALETTE.squad)
         )
         self.squad_item.setZValue(Z_SQUAD)
-        self.case_item = pg.ScatterPlotItem(symbol="o", pen=pg.mkPen("#0b1622", width=1), hoverable=False)
+        self.case_item = pg.ScatterPlotItem(
+            symbol="o", pen=pg.mkPen("#0b1622", width=1), hoverable=False
+        )
         self.case_item.setZValue(Z_CASE)
         self.case_item.sigClicked.connect(self._on_case_clicked)
         for layer in (

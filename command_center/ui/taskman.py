@@ -30,7 +30,9 @@ class _Job:
 class _Worker(QThread):
     """Takes jobs off a queue until it meets the stop sentinel."""
 
-    def __init__(self, jobs: queue.Queue[_Job | None], report: Callable[[int, bool, object], None]) -> None:
+    def __init__(
+        self, jobs: queue.Queue[_Job | None], report: Callable[[int, bool, object], None]
+    ) -> None:
         super().__init__()
         self._jobs = jobs
         self._report = report

@@ -40,7 +40,7 @@ class Palette:
     accent: str = "#2fa8ff"
     highlight: str = "#1d5b8c"
     danger: str = "#ff4d4f"
-    danger_bg: str = "#3a1418"
+    danger_bg: str = "#2e1118"
     warning: str = "#f5a623"
     ok: str = "#3ddc84"
     # map
@@ -115,7 +115,11 @@ def build_palette(colors: Palette = PALETTE) -> QPalette:
     }
     for role, value in roles.items():
         pal.setColor(role, c(value))
-    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.ButtonText,
+    ):
         pal.setColor(QPalette.ColorGroup.Disabled, role, c(colors.muted))
     return pal
 

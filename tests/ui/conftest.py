@@ -120,13 +120,31 @@ def _no_leaked_qtimers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         pytest.fail(f"test left {len(active)} QTimer(s) running")
 
 
+_CALL_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+    report = yield
+    if report.when == "call":
+        item.stash[_CALL_FAILED] = report.failed
+    return report
+
+
 @pytest.fixture(autouse=True)
-def _no_leaked_toplevels(qapp: QApplication) -> Iterator[None]:
+def _no_leaked_toplevels(qapp: QApplication, request: pytest.FixtureRequest) -> Iterator[None]:
     _flush_deletes()
     before = set(qapp.topLevelWidgets())
     yield
     _flush_deletes()
     leaked = [w for w in qapp.topLevelWidgets() if w not in before]
+    if request.node.stash.get(_CALL_FAILED, False):
+        # a failed test's traceback still holds its widgets; report the failure only
+        for widget in leaked:
+            widget.close()
+            widget.deleteLater()
+        _flush_deletes()
+        return
     if leaked:
         names = [f"{type(w).__name__}({w.objectName()!r})" for w in leaked]
         for widget in leaked:
@@ -185,8 +203,17 @@ def city_snapshot() -> CitySnapshot:
     """A small hand-made city: two districts, a grid, a river, 3 open cases (1 overdue)."""
     cases = (
         make_case(1, state="reported", deadline=NOW + timedelta(hours=10), squad=None),
-        make_case(2, state="in_progress", overdue=True, deadline=NOW - timedelta(hours=2), lon=120.36),
-        make_case(3, state="dispatched", deadline=NOW + timedelta(hours=1), district="211302", lon=120.46, lat=41.53),
+        make_case(
+            2, state="in_progress", overdue=True, deadline=NOW - timedelta(hours=2), lon=120.36
+        ),
+        make_case(
+            3,
+            state="dispatched",
+            deadline=NOW + timedelta(hours=1),
+            district="211302",
+            lon=120.46,
+            lat=41.53,
+        ),
     )
     grid = tuple(
         ((x, 41.50), (x + 0.05, 41.50), (x + 0.05, 41.55), (x, 41.55), (x, 41.50))
@@ -198,7 +225,9 @@ def city_snapshot() -> CitySnapshot:
         SquadRow(3, "SQ03", "第三中队", "双塔区城管局", "off_duty", 0, None, None),
     )
     cameras = tuple(
-        CameraRow(i, f"CAM-{i:03d}", name, 120.31 + 0.02 * i, 41.58, f"rtsp://127.0.0.1/{i}", i != 2)
+        CameraRow(
+            i, f"CAM-{i:03d}", name, 120.31 + 0.02 * i, 41.58, f"rtsp://127.0.0.1/{i}", i != 2
+        )
         for i, name in enumerate(["朝阳大街口", "凌河公园", "文化路", "火车站", "客运站"], 1)
     )
     return CitySnapshot(

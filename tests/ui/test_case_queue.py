@@ -26,10 +26,14 @@ from command_center.ui.theme import PALETTE
 NOW = datetime(2025, 6, 3, 14, 20)
 
 
-def test_model_passes_qtmodeltester(qtmodeltester: object, case_factory: Callable[..., CaseRow]) -> None:
+def test_model_passes_qtmodeltester(
+    qtmodeltester: object, case_factory: Callable[..., CaseRow]
+) -> None:
     model = CaseQueueModel()
     rows = [
-        case_factory(i, overdue=i % 3 == 0, deadline=NOW + timedelta(hours=i - 5) if i % 4 else None)
+        case_factory(
+            i, overdue=i % 3 == 0, deadline=NOW + timedelta(hours=i - 5) if i % 4 else None
+        )
         for i in range(1, 30)
     ]
     model.set_rows(rows, {"211303": "龙城区"})
@@ -66,11 +70,17 @@ def test_overdue_first_then_deadline(case_factory: Callable[..., CaseRow]) -> No
     assert order == [5, 3, 4, 1, 2]
 
 
-def test_cells_show_what_a_dispatcher_reads(case_factory: Callable[..., CaseRow], use_lang: Callable[[str], None]) -> None:
+def test_cells_show_what_a_dispatcher_reads(
+    case_factory: Callable[..., CaseRow], use_lang: Callable[[str], None]
+) -> None:
     use_lang("zh_CN")
     model = CaseQueueModel()
     model.set_rows(
-        [case_factory(7, state="extension_requested", deadline=datetime(2025, 6, 4, 9, 5), squad=None)],
+        [
+            case_factory(
+                7, state="extension_requested", deadline=datetime(2025, 6, 4, 9, 5), squad=None
+            )
+        ],
         {"211303": "龙城区"},
     )
     text = {col: model.index(0, col).data() for col in range(model.columnCount())}

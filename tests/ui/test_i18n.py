@@ -94,7 +94,9 @@ def test_qm_is_up_to_date_with_the_ts() -> None:
     assert not stale, "recompile with pyside6-lrelease:\n" + "\n".join(stale)
 
 
-@pytest.mark.skipif(not LUPDATE.exists() and shutil.which("pyside6-lupdate") is None, reason="needs pyside6-lupdate")
+@pytest.mark.skipif(
+    not LUPDATE.exists() and shutil.which("pyside6-lupdate") is None, reason="needs pyside6-lupdate"
+)
 def test_ts_covers_every_string_in_the_ui(tmp_path: Path) -> None:
     """A tr() string added to the code but not to the .ts would show in English."""
     lupdate = str(LUPDATE) if LUPDATE.exists() else "pyside6-lupdate"

@@ -17,7 +17,9 @@ from command_center.ui.main_window import MainWindow
 from command_center.ui.theme import PALETTE
 
 
-def open_window(qtbot: QtBot, db_label: str = "sqlite:///ui.db", actions: ActionRegistry | None = None) -> MainWindow:
+def open_window(
+    qtbot: QtBot, db_label: str = "sqlite:///ui.db", actions: ActionRegistry | None = None
+) -> MainWindow:
     window = MainWindow(db_label, actions)
     qtbot.addWidget(window)
     window.resize(1280, 800)
@@ -135,6 +137,17 @@ def test_dock_toggle_actions_follow_the_docks(qtbot: QtBot) -> None:
     assert window.squad_board_dock.isVisible()
 
 
+def test_fullscreen_action_toggles_and_follows_the_window(qtbot: QtBot) -> None:
+    window = open_window(qtbot)
+    action = window.qactions["view.fullscreen"]
+    action.trigger()
+    qtbot.waitUntil(window.isFullScreen, timeout=2000)
+    assert action.isChecked()
+    window.showNormal()  # e.g. the window manager leaves full screen
+    qtbot.waitUntil(lambda: not window.isFullScreen(), timeout=2000)
+    assert not action.isChecked()
+
+
 def test_refresh_action_emits_signal(qtbot: QtBot) -> None:
     window = open_window(qtbot)
     with qtbot.waitSignal(window.refreshRequested, timeout=1000):
@@ -162,7 +175,9 @@ def test_about_box_does_not_block_and_is_deleted_on_close(qtbot: QtBot) -> None:
 
 
 @pytest.mark.parametrize("overdue", [0, 4])
-def test_overdue_kpi_is_red_only_when_overdue(qtbot: QtBot, themed_qapp: object, city_snapshot: CitySnapshot, overdue: int) -> None:
+def test_overdue_kpi_is_red_only_when_overdue(
+    qtbot: QtBot, themed_qapp: object, city_snapshot: CitySnapshot, overdue: int
+) -> None:
     window = open_window(qtbot)
     window.apply_snapshot(dataclasses.replace(city_snapshot, overdue_count=overdue))
     reds = red_pixels(window.kpi_strip.tiles["overdue"].value_label)
