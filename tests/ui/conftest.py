@@ -11,7 +11,6 @@ import gc  # noqa: E402
 import weakref  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
 from datetime import datetime, timedelta  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 from PySide6.QtCore import QCoreApplication, QEvent, QThread, QTimer  # noqa: E402
@@ -26,18 +25,6 @@ from command_center.services.snapshot import (  # noqa: E402
 )
 from command_center.ui.i18n import install_translator, remove_translators  # noqa: E402
 from command_center.ui.theme import apply_theme  # noqa: E402
-
-UI_DIR = Path(__file__).resolve().parent
-
-# The offscreen platform plugin warns whenever a window's size hints change; that is the
-# test platform talking, not the UI (qutebrowser ignores the same line).
-OFFSCREEN_NOISE = r"^This plugin does not support propagateSizeHints\(\)"
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    for item in items:
-        if UI_DIR in Path(str(item.path)).resolve().parents:
-            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
 
 
 # -- application state ----------------------------------------------------------------
