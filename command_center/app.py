@@ -31,6 +31,7 @@ from command_center.config import (
 )
 from command_center.domain.calendar import CST, WorkCalendar
 from command_center.domain.catalogue import Catalogue, CatalogueError
+from command_center.services.changes import ServiceError
 from command_center.store import migrate
 from command_center.store.engine import Store, StoreError, make_engine
 
@@ -192,7 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         size = _parse_size(args.size)
         store, needs_seed = prepare_gui_store(ctx)
         catalogue, calendar = _domain()
-    except (UserError, StoreError, ConfigError, CatalogueError) as exc:
+    except (UserError, StoreError, ConfigError, CatalogueError, ServiceError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     from command_center.ui.run import run_gui
