@@ -132,6 +132,8 @@ class MapView(QWidget):
         self._label_font.setBold(True)
         self._brushes: dict[str, QBrush] = {}
         self._extent: QRectF | None = None
+        self._grid_extent: QRectF | None = None
+        self._district_extent: QRectF | None = None
 
         self.legend = QLabel(self.plot)
         self.legend.setObjectName("mapLegend")
@@ -185,13 +187,25 @@ class MapView(QWidget):
             label.setZValue(Z_LABEL)
             self.plot.addItem(label)
             self.labels.append(label)
-        extent = path.boundingRect() if rings else None
+        self._district_extent = path.boundingRect() if rings else None
+        self._refit()
+
+    def set_grid(self, outlines: Sequence[Ring]) -> None:
+        x, y = rings_to_xy(outlines)
+        self.grid_item.setData(x, y)
+        self._grid_extent = None
+        if len(x):
+            x0, y0 = float(np.nanmin(x)), float(np.nanmin(y))
+            self._grid_extent = QRectF(x0, y0, float(np.nanmax(x)) - x0, float(np.nanmax(y)) - y0)
+        self._refit()
+
+    def _refit(self) -> None:
+        """Home view: the unit grids (the urban core, where the work is), else the districts.
+        Refitted only when that area changes, so a refresh never moves the user's view."""
+        extent = self._grid_extent or self._district_extent
         if extent is not None and extent != self._extent:
             self._extent = extent
             self.fit(extent)
-
-    def set_grid(self, outlines: Sequence[Ring]) -> None:
-        self.grid_item.setData(*rings_to_xy(outlines))
 
     def set_rivers(self, lines: Sequence[Ring]) -> None:
         self.river_item.setData(*rings_to_xy(lines))
@@ -219,7 +233,7 @@ class MapView(QWidget):
         )
 
     def fit(self, extent: QRectF | None = None) -> None:
-        """Show `extent` (default: the districts), aspect locked for its latitude."""
+        """Show `extent` (default: the home view), aspect locked for its latitude."""
         extent = extent or self._extent
         if extent is None or extent.isEmpty():
             return
