@@ -202,9 +202,10 @@ def city_snapshot() -> CitySnapshot:
             lat=41.53,
         ),
     )
+    # two unit grids covering the whole (hand-made) city, as the real grids cover the core
     grid = tuple(
-        ((x, 41.50), (x + 0.05, 41.50), (x + 0.05, 41.55), (x, 41.55), (x, 41.50))
-        for x in (120.30, 120.35)
+        ((x, 41.50), (x + 0.125, 41.50), (x + 0.125, 41.62), (x, 41.62), (x, 41.50))
+        for x in (120.30, 120.425)
     )
     squads = (
         SquadRow(1, "SQ01", "第一中队", "龙城区城管局", "busy", 2, 120.34, 41.56),

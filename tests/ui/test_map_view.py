@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from dataclasses import replace
 
 import numpy as np
 import pyqtgraph as pg
@@ -78,6 +79,18 @@ def test_whole_city_is_in_view(qtbot: QtBot, city_snapshot: CitySnapshot) -> Non
     for district in city_snapshot.districts:
         for lon, lat in district.rings[0]:
             assert view.rect().contains(view.map_to_widget(lon, lat))
+
+
+def test_home_view_is_the_unit_grid_area(qtbot: QtBot, city_snapshot: CitySnapshot) -> None:
+    """The map opens on the urban core the grids cover, not on the districts' rural edges."""
+    core = ((120.44, 41.52), (120.46, 41.52), (120.46, 41.54), (120.44, 41.54), (120.44, 41.52))
+    view = shown_map(qtbot, replace(city_snapshot, grid_outlines=(core,)))
+    for lon, lat in core:
+        assert view.rect().contains(view.map_to_widget(lon, lat))
+    west_corner = city_snapshot.districts[0].rings[0][0]
+    assert not view.rect().contains(view.map_to_widget(*west_corner))
+    width = view.map_to_widget(120.46, 41.53).x() - view.map_to_widget(120.44, 41.53).x()
+    assert width > 0.5 * min(view.width(), view.height())  # fitted, not a speck
 
 
 def test_overdue_cases_are_red_on_the_map(qtbot: QtBot, city_snapshot: CitySnapshot) -> None:
