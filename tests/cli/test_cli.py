@@ -154,3 +154,68 @@ def test_stats_on_a_missing_file_does_not_create_it(tmp_path):
     result = run("--db", f"sqlite:///{path}", "db", "stats")
     assert_one_clear_line(result, "no database at")
     assert not path.exists()
+
+
+@pytest.fixture(scope="module")
+def seeded_sqlite(tmp_path_factory) -> str:
+    """A small seeded city made through the command line itself (db seed)."""
+    path = tmp_path_factory.mktemp("seeded") / "city.db"
+    result = run("--db", f"sqlite:///{path}", "db", "seed", "--cases", "1500")
+    assert result.returncode == 0, result.stderr
+    assert "seeded the demo city of Chaoyang" in result.stdout
+    assert "seeding:" in result.stderr  # progress is shown
+    return f"sqlite:///{path}"
+
+
+def test_seeded_stats_json(seeded_sqlite):
+    stats = json.loads(run("--db", seeded_sqlite, "db", "stats", "--json").stdout)
+    tables = stats["tables"]
+    assert tables["districts"] == 2 and tables["cameras"] >= 40
+    assert tables["unit_grids"] > 3000 and tables["squads"] > 20
+    assert tables["cases"] >= 1500 and tables["case_events"] > 5 * 1500
+    assert sum(stats["case_states"].values()) == tables["cases"]
+    assert stats["case_states"]["closed"] > 0.8 * tables["cases"]
+
+
+def test_seeding_twice_is_refused_with_one_line(seeded_sqlite):
+    before = json.loads(run("--db", seeded_sqlite, "db", "stats", "--json").stdout)
+    result = run("--db", seeded_sqlite, "db", "seed", "--cases", "10")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("error: ")
+    assert json.loads(run("--db", seeded_sqlite, "db", "stats", "--json").stdout) == before
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_screenshot_renders_the_window_and_exits_0(seeded_sqlite, tmp_path, lang):
+    from PySide6.QtGui import QImage
+
+    out = tmp_path / f"shot-{lang}.png"
+    result = run("--db", seeded_sqlite, "--lang", lang, "--screenshot", str(out),
+                 "--size", "1280x720")
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1280, 720)
+    colours = {image.pixel(x, y) for x in range(0, 1280, 9) for y in range(0, 720, 9)}
+    assert len(colours) > 100  # a drawn window, not a blank
+
+
+def test_first_run_creates_the_embedded_default_and_asks_for_the_seed(tmp_path, monkeypatch):
+    from command_center import app
+    from command_center.store import migrate
+
+    monkeypatch.setenv("CC_DATA_DIR", str(tmp_path / "data"))
+    ctx = app._context(app.build_parser().parse_args([]))
+    assert ctx.is_default_db and ctx.db_url.endswith("data/command-center.db")
+    store, needs_seed = app.prepare_gui_store(ctx)
+    try:
+        assert needs_seed
+        assert migrate.schema_status(store.engine) == "current"
+        assert (tmp_path / "data" / "command-center.db").exists()
+    finally:
+        store.dispose()
+    # an explicit, empty database is never seeded behind the user's back
+    other = tmp_path / "explicit.db"
+    ctx = app._context(app.build_parser().parse_args(["--db", f"sqlite:///{other}"]))
+    with pytest.raises(Exception, match="no database at"):
+        app.prepare_gui_store(ctx)
