@@ -38,6 +38,7 @@ log = logging.getLogger("dispatch")
 
 JUDICIAL_BODIES = {"police": "公安机关", "procuratorate": "检察机关", "court": "人民法院"}
 SOURCES = ("inspector", "hotline", "public", "camera", "leader")
+CASE_NO_LOCK = 0x43430001  # PostgreSQL advisory-lock namespace for case numbering
 
 
 @dataclass(frozen=True)
@@ -119,8 +120,9 @@ class CaseService:
                     s.flush()
                     event = _record(s, case, step)
                     return Changes.of(cases=case.id, case_events=event.id)
-            except IntegrityError:
-                if attempt == 4:
+            except IntegrityError as exc:
+                # Two workstations numbered a case in the same instant: take the next number.
+                if "case_no" not in str(exc.orig) or attempt == 4:
                     raise
                 log.info("case number taken by another workstation; retrying")
         raise AssertionError("unreachable")
@@ -401,6 +403,10 @@ def _requested_amount(s: Session, case: Case) -> float:
 def _next_case_no(s: Session, at: datetime) -> str:
     """Case numbers are the day (CST) and a running number: 2026112700012."""
     day = at.astimezone(CST).strftime("%Y%m%d")
+    if s.get_bind().dialect.name == "postgresql":
+        # Numbering is serialised per day for the rest of this transaction (SQLite already
+        # serialises writers with BEGIN IMMEDIATE); the retry in `report` stays as a fallback.
+        s.execute(select(func.pg_advisory_xact_lock(CASE_NO_LOCK, int(day))))
     last = s.scalar(select(func.max(Case.case_no)).where(Case.case_no.like(f"{day}%")))
     seq = int(last[len(day):]) + 1 if last else 1
     return f"{day}{seq:05d}"

@@ -242,3 +242,36 @@ def test_bad_report_input_is_refused(store, org):
         org.service.report(org.actors[R.INSPECTOR], category_code="200102", lon=500, lat=41.57)
     with store.read() as s:
         assert s.scalar(select(Case.id)) is None
+
+
+def test_reports_from_many_desks_at_once_get_distinct_numbers(db_url, store, org):
+    """Case numbers are per day and running: concurrent reports must neither fail nor share."""
+    stores = [Store(make_engine(db_url)) for _ in range(4)]
+    services = [
+        CaseService(st, org.service.catalogue, org.service.calendar, clock=org.clock)
+        for st in stores
+    ]
+    barrier = threading.Barrier(len(services))
+    errors: list[Exception] = []
+
+    def desk(service: CaseService) -> None:
+        barrier.wait()
+        for _ in range(5):
+            try:
+                service.report(org.actors[R.INTAKE], category_code="200102",
+                               lon=120.4515, lat=41.5705, source="hotline")
+            except Exception as exc:  # collected and asserted below
+                errors.append(exc)
+
+    threads = [threading.Thread(target=desk, args=(svc,)) for svc in services]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    for st in stores:
+        st.dispose()
+    assert errors == []
+    with store.read() as s:
+        numbers = s.scalars(select(Case.case_no)).all()
+    assert len(numbers) == 20 and len(set(numbers)) == 20
+    assert sorted(numbers) == [f"20261123{i:05d}" for i in range(1, 21)]
