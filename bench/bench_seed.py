@@ -1,14 +1,17 @@
-"""Seeding the demo city: a year of cases into a fresh database, Core bulk inserts against ORM.
+"""Seeding the demo city: a year of cases into a fresh database; Core, ORM and COPY per row.
 
 1. Seeds a fresh database (a new SQLite file by default, or the empty database `--db` names,
    migrated first) with `--cases` cases (default a year, 55,000) and prints the seconds per
-   stage and the rows per second.
+   stage and the rows per second. `--in-process` plans the cases in this process instead of
+   the planning subprocess (to see what the subprocess buys).
 2. Baseline, in the same process and database: the first `--baseline N` seeded cases and
-   their events are inserted again under new ids, once with SQLAlchemy Core bulk inserts (as
-   the seed does) and once as ORM objects with `session.add_all`, each in a transaction that
-   is rolled back. Same rows, same database: the ratio is Core against ORM per row.
+   their events are inserted again under new ids, each way in a transaction that is rolled
+   back: SQLAlchemy Core bulk inserts (the seed's SQLite path), ORM objects with
+   `session.add_all`, and on PostgreSQL the seed's COPY writer, once with the foreign keys in
+   place and once as the seed runs it (keys dropped, COPY, keys added back, which checks every
+   row of the tables, not just the new ones). Same rows, same database: the ratios are per row.
 
-Run: .venv/bin/python bench/bench_seed.py [--cases N] [--baseline N] [--db URL]
+Run: .venv/bin/python bench/bench_seed.py [--cases N] [--baseline N] [--db URL] [--in-process]
 """
 
 from __future__ import annotations
@@ -28,7 +31,13 @@ from sqlalchemy import func, insert, select
 
 from command_center.domain.calendar import CST, WorkCalendar
 from command_center.domain.catalogue import Catalogue
-from command_center.services.seed import seed_demo_city
+from command_center.services import seed as seed_module
+from command_center.services.seed import (
+    _copy,
+    _drop_foreign_keys,
+    _restore_foreign_keys,
+    seed_demo_city,
+)
 from command_center.store import migrate
 from command_center.store.engine import Store, describe_url, make_engine
 from command_center.store.models import Case, CaseEvent
@@ -69,6 +78,28 @@ def time_core(store: Store, cases: list[dict[str, Any]], events: list[dict[str, 
     return seconds
 
 
+def time_copy(
+    store: Store,
+    cases: list[dict[str, Any]],
+    events: list[dict[str, Any]],
+    *,
+    keys_at_the_end: bool = False,
+) -> float:
+    """PostgreSQL: the same rows through the seed's COPY writer (with the foreign keys
+    dropped and added back around it, if `keys_at_the_end`)."""
+    with store.sessions() as s:
+        s.begin()
+        s.execute(select(1))  # the transaction is open, as in the seed
+        t = time.perf_counter()
+        keys = _drop_foreign_keys(s, (Case, CaseEvent)) if keys_at_the_end else []
+        _copy(s, Case, cases)
+        _copy(s, CaseEvent, events)
+        _restore_foreign_keys(s, keys)
+        seconds = time.perf_counter() - t
+        s.rollback()
+    return seconds
+
+
 def time_orm(store: Store, cases: list[dict[str, Any]], events: list[dict[str, Any]]) -> float:
     with store.sessions() as s:
         s.begin()
@@ -92,8 +123,13 @@ def main() -> int:
         help="cases (with their events) in the Core-vs-ORM baseline",
     )
     parser.add_argument("--db", help="an empty database URL (default: a new SQLite file)")
+    parser.add_argument(
+        "--in-process", action="store_true", help="plan the cases in this process (no subprocess)"
+    )
     args, _ = parser.parse_known_args()  # run_all.py passes every bench the same arguments
 
+    if args.in_process:
+        seed_module.PARALLEL_MIN_CASES = 10**9
     tmp = None
     if args.db:
         url = args.db
@@ -106,7 +142,8 @@ def main() -> int:
         print(
             f"database: {describe_url(store.engine.url)}; {platform.python_implementation()} "
             f"{platform.python_version()}, SQLAlchemy {sqlalchemy.__version__}, "
-            f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}"
+            f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; planning "
+            + ("in a subprocess" if args.cases >= seed_module.PARALLEL_MIN_CASES else "in process")
         )
         now = datetime.now(CST).replace(microsecond=0)
         report = seed_demo_city(
@@ -146,6 +183,18 @@ def main() -> int:
             f"{orm / rows * 1e6:6.1f} µs/row"
         )
         print(f"  ratio ORM / Core per row: {orm / core:.1f}x")
+        if store.dialect == "postgresql":
+            copy = time_copy(store, cases, events)
+            late = time_copy(store, cases, events, keys_at_the_end=True)
+            for label, seconds in (("COPY, keys in place", copy), ("COPY, keys at the end", late)):
+                print(
+                    f"  {label:<21}{seconds:6.2f} s  {rows / seconds:9,.0f} rows/s  "
+                    f"{seconds / rows * 1e6:6.1f} µs/row"
+                )
+            print(
+                f"  ratio Core / COPY per row: {core / copy:.1f}x (keys in place), "
+                f"{core / late:.1f}x (keys at the end)"
+            )
     finally:
         store.dispose()
         if tmp is not None:

@@ -49,3 +49,14 @@ def test_the_checker_sees_a_widget_import(tmp_path):
     probe = tmp_path / "probe.py"
     probe.write_text("from PySide6.QtWidgets import QWidget\n")
     assert "PySide6.QtWidgets" in _imports(probe)
+
+
+def test_ruff_finds_nothing():
+    exe = shutil.which("ruff", path=str(Path(sys.executable).parent))
+    if exe is None:
+        pytest.fail("ruff is not installed (extra 'dev')")
+    result = subprocess.run(
+        [exe, "check", "command_center", "tests", "bench", "db"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

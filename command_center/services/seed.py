@@ -7,8 +7,11 @@ city's 14th five-year plan describes (综合大队, 专业大队, teams sent to 
 districts). What is demo: the partition of the urban core among streets and communities,
 community names, the handling departments' names, people, cameras' spots and every case.
 
-Everything is written in one transaction with SQLAlchemy Core bulk inserts (ORM objects per
-row are 3–4× slower here, see `bench/bench_seed.py`), so a failed seed leaves nothing behind.
+Everything is written in one transaction, so a failed seed leaves nothing behind: on SQLite
+with SQLAlchemy Core bulk inserts (ORM objects per row are 3–6× slower), on PostgreSQL with
+COPY on the transaction's own connection (3× Core per row), the bulk tables' foreign keys
+dropped meanwhile and added back, checked once, before the commit. See `bench/bench_seed.py`
+and docs/performance.md.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import gc
 import json
 import logging
 import math
+import operator
 import os
 import pickle
 import random
@@ -29,13 +33,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import shapely
 from shapely.geometry import shape
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import JSON, bindparam, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -67,6 +72,7 @@ from command_center.store.models import (
     Street,
     Unit,
     UnitGrid,
+    UtcDateTime,
 )
 
 log = logging.getLogger("db")
@@ -209,8 +215,8 @@ def _seed(
         rows: Counter[str] = Counter()
         all_cases: list[dict[str, Any]] = []
         waiting = 0.0
-        # PostgreSQL takes the bulk rows through COPY (~10× Core per row there); SQLite
-        # through Core executemany, which is already about as fast as its inserts go.
+        # PostgreSQL takes the bulk rows through COPY (3× Core per row there, see the bench);
+        # SQLite through Core executemany, about as fast as its inserts go.
         write: Writer = _copy if store.dialect == "postgresql" else _insert
         with store.transaction() as s, _big_cache(s, store.dialect):
             _refuse_non_empty(s)
@@ -218,6 +224,8 @@ def _seed(
                 raise SeedError(
                     "the database changed while the demo city was being built; run the seed again"
                 )
+            # PostgreSQL checks the foreign keys of the bulk tables once, at the end.
+            keys = _drop_foreign_keys(s, (UnitGrid, Case, CaseEvent)) if write is _copy else []
             for model, table_rows in static:
                 write(s, model, table_rows)
                 rows[model.__tablename__] += len(table_rows)
@@ -243,6 +251,9 @@ def _seed(
             label = "waiting for the planner" if source.remote else "planning (in process)"
             stages[f"cases and events: {label}"] = waiting
             stages["cases and events: writing"] = stages["cases and events"] - waiting
+            if keys:
+                _restore_foreign_keys(s, keys)
+                lap("foreign keys checked")
             after = random.Random(rng_seed + 1)  # draws after the year, on this side only
             orders = _build_orders(all_cases, org, after, now, id_base["orders"])
             write(s, Order, orders)
@@ -448,49 +459,119 @@ def _insert(s: Session, model: Any, rows: list[dict[str, Any]]) -> None:
 
 def _copy(s: Session, model: Any, rows: list[dict[str, Any]]) -> None:
     """PostgreSQL: the rows through `COPY … FROM STDIN` on the session's own connection, so
-    they are part of its transaction (and go if it rolls back).
+    they are part of its transaction and go if it rolls back.
 
-    Values are converted by the columns' own bind processors, exactly as a Core insert would
-    (`UtcDateTime` to naive UTC, JSON through the dialect's serializer, Python None as JSON
-    null); a column a row leaves out gets its scalar default, as Core would give it, or the
-    server's (a serial id). Every row has the keys of the first.
+    Values are converted as a Core insert converts them (see `_copy_converters`); a column the
+    rows leave out gets its scalar default, as Core would give it, or the server's (a serial
+    id). Every row has the keys of the first.
     """
     if not rows:
         return
+    import psycopg  # only here: psycopg is the PostgreSQL extra
+    from psycopg.pq import TransactionStatus
+
     table = model.__table__
     con = s.connection()
-    dialect = con.dialect
     keys = list(rows[0])
     defaults: dict[str, Any] = {}
     for col in table.c:
-        if col.name in keys:
-            continue
-        default = col.default
-        if default is not None and getattr(default, "is_scalar", False):
-            defaults[col.name] = default.arg
-        elif default is not None or (col.server_default is None and not col.autoincrement):
-            # not a bare literal: Core would compute it, which COPY cannot
-            if default is not None or not col.nullable:
-                raise ValueError(f"{table.name}.{col.name}: no value and no scalar default")
-    columns = keys + list(defaults)
-    procs = [table.c[k].type.dialect_impl(dialect).bind_processor(dialect) for k in columns]
-    fixed = [defaults[k] for k in defaults]
-    plan = [(k, proc) for k, proc in zip(keys, procs, strict=False)]
-    tail = [proc(v) if proc else v for v, proc in zip(fixed, procs[len(keys) :], strict=True)]
+        if col.name in keys or col.default is None:
+            continue  # given, or left to the server (a serial, a server default, NULL)
+        if not col.default.is_scalar:
+            raise ValueError(f"{table.name}.{col.name}: COPY cannot compute its default")
+        defaults[col.name] = col.default.arg
+    convert = _copy_converters(table, keys, con.dialect)
+    tail = [
+        f(v) if f else v
+        for v, f in zip(
+            defaults.values(), _copy_converters(table, list(defaults), con.dialect), strict=True
+        )
+    ]
+    one = operator.itemgetter(*keys)
+    get: Callable[[dict[str, Any]], tuple[Any, ...]] = (
+        one if len(keys) > 1 else (lambda r: (one(r),))
+    )
+    todo = [(i, f) for i, f in enumerate(convert) if f is not None]
     raw = con.connection.driver_connection
-    # The session began its transaction on this very connection (it has read from it):
-    # COPY must land inside it, never in an autocommit or a transaction of its own.
+    assert raw is not None
+    # The session's transaction is open on this very connection (it has read through it):
+    # COPY must land inside it, never in autocommit or in a transaction of its own.
     status = raw.info.transaction_status
-    if status != raw.info.transaction_status.INTRANS:
+    if status != TransactionStatus.INTRANS:
         raise SeedError(f"COPY outside the seed's transaction (connection {status.name})")
-    names = ", ".join(f'"{k}"' for k in columns)
-    with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-        write = copy.write_row
-        for r in rows:
-            values = [proc(r[k]) if proc else r[k] for k, proc in plan]
-            if tail:
-                values += tail
-            write(values)
+    names = ", ".join(f'"{k}"' for k in [*keys, *defaults])
+    statement = f'COPY "{table.name}" ({names}) FROM STDIN'
+    try:
+        with raw.cursor() as cur, cur.copy(statement) as copy:
+            write = copy.write_row
+            for r in rows:
+                values = list(get(r))
+                for i, f in todo:
+                    values[i] = f(values[i])
+                write(values + tail if tail else values)
+    except psycopg.IntegrityError as exc:  # as SQLAlchemy would have wrapped it
+        raise IntegrityError(statement, None, exc) from None
+
+
+def _copy_converters(
+    table: Any, keys: list[str], dialect: Any
+) -> list[Callable[[Any], Any] | None]:
+    """Per column, what turns a Python value into what COPY is to write (None: as it is).
+
+    `UtcDateTime` through its own `process_bind_param` (aware → naive UTC, None stays None,
+    naive refused); JSON through the dialect's serializer, None included (Core writes Python
+    None as JSON `null`, not SQL NULL); any other type with a bind processor through that.
+    """
+    serializer = getattr(dialect, "_json_serializer", None) or json.dumps
+    out: list[Callable[[Any], Any] | None] = []
+    for k in keys:
+        typ = table.c[k].type
+        if isinstance(typ, UtcDateTime):
+            out.append(partial(typ.process_bind_param, dialect=dialect))
+        elif isinstance(typ, JSON):
+            out.append(_json_null_fast if serializer is json.dumps else serializer)
+        else:
+            out.append(typ.dialect_impl(dialect).bind_processor(dialect))
+    return out
+
+
+def _json_null_fast(value: Any) -> str:
+    return "null" if value is None else json.dumps(value)  # most events carry no data
+
+
+def _drop_foreign_keys(s: Session, models: Iterable[Any]) -> list[tuple[str, str]]:
+    """PostgreSQL: drop the foreign keys of these tables, to be added back by
+    `_restore_foreign_keys` in the same transaction (which drops nothing if it rolls back).
+
+    A foreign key is checked by a trigger call per row (more than half of COPY's time for the
+    year's events and cases); adding it back checks every row in one query. Other sessions
+    wait to read these tables until the seed commits. Returns (drop, add) statements, the
+    definitions as the server has them (`pg_get_constraintdef`).
+    """
+    tables = [m.__tablename__ for m in models]
+    keys = [
+        (drop, add)
+        for drop, add in s.execute(
+            text(
+                "SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname),"
+                " format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname,"
+                " pg_get_constraintdef(oid))"
+                " FROM pg_constraint"
+                " WHERE contype = 'f' AND conrelid = ANY(CAST(:tables AS regclass[]))"
+                " ORDER BY conrelid::regclass::text, conname"
+            ),
+            {"tables": tables},
+        )
+    ]
+    for drop, _ in keys:
+        s.execute(text(drop))
+    return keys
+
+
+def _restore_foreign_keys(s: Session, keys: list[tuple[str, str]]) -> None:
+    """Add back what `_drop_foreign_keys` dropped; a row that breaks a key raises here."""
+    for _, add in keys:
+        s.execute(text(add))
 
 
 def _update_squads(s: Session, squad_rows: list[dict[str, Any]]) -> None:

@@ -18,7 +18,8 @@ import numpy as np
 import pytest
 import shapely
 from shapely.geometry import box, shape
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
 from command_center.domain.calendar import CST, TimeLimit, TimeUnit, WorkCalendar
 from command_center.domain.catalogue import Catalogue
@@ -40,6 +41,7 @@ from command_center.domain.workflow import (
     plan_transition,
 )
 from command_center.services import seed as seed_module
+from command_center.services.cases import Actor, CaseService
 from command_center.services.seed import SeedError, SeedReport, seed_demo_city
 from command_center.store.engine import Store, make_engine
 from command_center.store.models import (
@@ -551,10 +553,132 @@ def test_a_database_with_only_a_district_is_refused_too(store, catalogue, calend
     assert after["districts"] == 1 and sum(after.values()) == 1
 
 
+def _constraints(store: Store) -> list[tuple[str, ...]]:
+    """The schema's constraints as the server has them (PostgreSQL; SQLite: none to compare)."""
+    if store.dialect != "postgresql":
+        return []
+    with store.read() as s:
+        return [
+            tuple(r)
+            for r in s.execute(
+                text(
+                    "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+                    "FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2"
+                )
+            )
+        ]
+
+
 def test_a_failing_plan_writes_nothing(store, calendar) -> None:
     with pytest.raises(SeedError, match="catalogue is empty"):
         seed(store, Catalogue([]), calendar, cases=100)
     assert sum(counts(store).values()) == 0
+
+
+def test_a_failure_after_the_bulk_rows_rolls_everything_back(
+    store, catalogue, calendar, monkeypatch
+):
+    """The cases and events are in (by COPY on PostgreSQL, with the foreign keys dropped
+    meanwhile) when the seed fails: nothing stays, and the schema is as it was."""
+    before = _constraints(store)
+
+    def fail(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+        raise RuntimeError("the orders could not be planned")
+
+    monkeypatch.setattr(seed_module, "_build_orders", fail)
+    with pytest.raises(RuntimeError, match="orders could not be planned"):
+        seed(store, catalogue, calendar, cases=300)
+    assert sum(counts(store).values()) == 0
+    assert _constraints(store) == before
+
+
+def test_a_conflict_with_rows_already_there_raises_seed_error_and_writes_nothing(
+    store, catalogue, calendar
+) -> None:
+    """A camera code the seed uses is taken: COPY (PostgreSQL) or Core (SQLite) fails on it,
+    after the grids and the organisation went in; all of it goes."""
+    with store.transaction() as s:
+        s.add(Camera(code="CAM-211302-001", name="已有摄像头", url="rtsp://x", lon=120.4, lat=41.5))
+    with pytest.raises(SeedError, match="conflicts with rows already in the database"):
+        seed(store, catalogue, calendar, cases=100)
+    after = counts(store)
+    assert after["cameras"] == 1 and sum(after.values()) == 1
+
+
+def test_services_get_fresh_ids_after_the_seed(store, catalogue, calendar) -> None:
+    """The seed writes explicit ids (COPY on PostgreSQL): every serial is moved past them,
+    so a case reported afterwards gets the next id, and its event a new one too."""
+    seed(store, catalogue, calendar, cases=300)
+    with store.read() as s:
+        top_case = s.scalar(select(func.max(Case.id)))
+        top_event = s.scalar(select(func.max(CaseEvent.id)))
+        inspector = s.scalar(
+            select(PersonRole.person_id).where(PersonRole.role == "inspector").limit(1)
+        )
+        lon, lat = s.execute(select(Case.lon, Case.lat).order_by(Case.id).limit(1)).one()
+        if store.dialect == "postgresql":  # every table the seed gave ids
+            for model in (Unit, Squad, Person, ResponsibilityGrid, Camera, Case, Order):
+                name = model.__tablename__
+                last, top = s.execute(
+                    text(
+                        f"SELECT (SELECT last_value FROM {name}_id_seq), (SELECT max(id) FROM {name})"
+                    )
+                ).one()
+                assert last == top, name
+    service = CaseService(store, catalogue, calendar, clock=lambda: NOW + timedelta(minutes=5))
+    first = service.report(
+        Actor(inspector, Role.INSPECTOR), category_code="200102", lon=lon, lat=lat
+    )
+    second = service.report(
+        Actor(inspector, Role.INSPECTOR), category_code="200102", lon=lon, lat=lat
+    )
+    assert (first.case_id, second.case_id) == (top_case + 1, top_case + 2)
+    assert min(first.ids("case_events")) > top_event
+    with store.read() as s:
+        new = s.get(Case, first.case_id)
+        assert new.grid_code is not None and new.reported_at == NOW + timedelta(minutes=5)
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_copy_writes_what_core_would(store, catalogue, calendar, monkeypatch) -> None:
+    """PostgreSQL: the city through COPY and through Core inserts, byte for byte (rows as
+    the server prints them: naive UTC times, JSON `null` for no data), sequences included."""
+    cities = []
+    for writer in ("copy", "core"):
+        with monkeypatch.context() as patch:
+            if writer == "core":
+                patch.setattr(seed_module, "_copy", seed_module._insert)
+            seed(store, catalogue, calendar, cases=600)
+        with store.engine.begin() as con:
+            city = {
+                t.name: con.execute(text(f"SELECT t::text FROM {t.name} t ORDER BY 1"))
+                .scalars()
+                .all()
+                for t in (m.__table__ for m in TABLES)
+            }
+            city["sequences"] = con.execute(
+                text("SELECT sequencename, last_value FROM pg_sequences ORDER BY 1")
+            ).all()
+            names = ", ".join(m.__tablename__ for m in TABLES)
+            con.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        cities.append(city)
+    copied, inserted = cities
+    # Python None in the JSON column is JSON null, as Core writes it (not SQL NULL, `,)`).
+    assert any(r.endswith(",null)") for r in copied["case_events"])
+    assert not any(r.endswith(",)") for r in copied["case_events"])
+    assert copied == inserted
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_copy_refuses_to_run_outside_a_transaction(store) -> None:
+    with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as con:
+        with Session(bind=con) as s:
+            s.execute(select(1))
+            with pytest.raises(SeedError, match="outside the seed's transaction"):
+                seed_module._copy(
+                    s, District, [{"code": "211302", "name": "双塔区", "geometry": "{}"}]
+                )
+    assert counts(store)["districts"] == 0
 
 
 def test_planning_in_a_subprocess_gives_the_same_city(
