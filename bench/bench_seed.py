@@ -31,13 +31,9 @@ from sqlalchemy import func, insert, select
 
 from command_center.domain.calendar import CST, WorkCalendar
 from command_center.domain.catalogue import Catalogue
-from command_center.services import seed as seed_module
-from command_center.services.seed import (
-    _copy,
-    _drop_foreign_keys,
-    _restore_foreign_keys,
-    seed_demo_city,
-)
+from command_center.services.seed import run as seed_module
+from command_center.services.seed import seed_demo_city
+from command_center.services.seed.writer import _copy, _drop_foreign_keys, _restore_foreign_keys
 from command_center.store import migrate
 from command_center.store.engine import Store, describe_url, make_engine
 from command_center.store.models import Case, CaseEvent

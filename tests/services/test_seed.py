@@ -40,9 +40,9 @@ from command_center.domain.workflow import (
     Role,
     plan_transition,
 )
-from command_center.services import seed as seed_module
 from command_center.services.cases import Actor, CaseService
 from command_center.services.seed import SeedError, SeedReport, seed_demo_city
+from command_center.services.seed import run as seed_module
 from command_center.store.engine import Store, make_engine
 from command_center.store.models import (
     Camera,

@@ -1,0 +1,77 @@
+"""The demo city's cameras: where they stand and which demo clip each one shows."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import shapely
+
+from command_center.services.seed.geography import DISTRICT_NAMES, RESOURCES, _Geography
+
+VIDEO_CLIPS = (
+    RESOURCES / "video" / "street_bikes_640x272.mp4",
+    RESOURCES / "video" / "highway_cctv_320x240.avi",
+)
+
+
+@dataclass
+class _Cameras:
+    rows: list[dict[str, Any]]
+    cells: list[int]
+
+
+def _build_cameras(
+    geo: _Geography, rng: np.random.Generator, rnd: random.Random, id_base: int, count: int = 48
+) -> _Cameras:
+    """Cameras at the markets and squares, then along the main streets, then where cases
+    are frequent; at least four cells (~400 m) apart. The two demo clips alternate."""
+    main = list(geo.main_cells)
+    rnd.shuffle(main)
+    busy = rng.choice(len(geo.cells), size=20 * count, p=geo.weights_general).tolist()
+    chosen: list[int] = []
+    for i in [*geo.hotspots, *main, *busy]:
+        if len(chosen) >= count:
+            break
+        c = geo.cells[i]
+        if all(
+            max(abs(c.row - geo.cells[k].row), abs(c.col - geo.cells[k].col)) >= 4 for k in chosen
+        ):
+            chosen.append(i)
+    # Number cameras per street in north→south, west→east order.
+    chosen.sort(key=lambda i: (geo.cells[i].street, geo.cells[i].row, geo.cells[i].col))
+    per_street: Counter[int] = Counter()
+    rows = []
+    for k, i in enumerate(chosen):
+        c = geo.cells[i]
+        per_street[c.street] += 1
+        lon, lat = _point_in(c.geom, rng)
+        street = geo.streets[c.street]
+        rows.append(
+            {
+                "id": id_base + k + 1,
+                "code": f"CAM-{c.district}-{k + 1:03d}",
+                "name": f"{DISTRICT_NAMES[c.district]}-{street.name}-{per_street[c.street]:02d}号点",
+                "url": str(VIDEO_CLIPS[k % len(VIDEO_CLIPS)]),
+                "lon": lon,
+                "lat": lat,
+                "heading_deg": float(rnd.randrange(0, 360, 15)),
+                "district_code": c.district,
+                "grid_code": c.code,
+                "enabled": True,
+            }
+        )
+    return _Cameras(rows, chosen)
+
+
+def _point_in(geom: Any, rng: np.random.Generator) -> tuple[float, float]:
+    x0, y0, x1, y1 = geom.bounds
+    for _ in range(1000):
+        x, y = rng.uniform(x0, x1), rng.uniform(y0, y1)
+        if shapely.contains_xy(geom, x, y):
+            return float(x), float(y)
+    p = geom.representative_point()
+    return float(p.x), float(p.y)
