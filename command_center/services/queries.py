@@ -90,7 +90,8 @@ def load_snapshot(store: Store, catalogue: Catalogue, now: datetime) -> CitySnap
                     category_name=cat_name, state=c.state, district_code=c.district_code or "",
                     address=c.address, lon=c.lon, lat=c.lat, reported_at=c.reported_at,
                     deadline_at=c.deadline_at, overdue=overdue,
-                    squad_name=squad_names.get(c.squad_id), urgent=c.urgent,
+                    squad_name=squad_names.get(c.squad_id) if c.squad_id else None,
+                    urgent=c.urgent,
                 )
             )
         load = dict(
@@ -130,7 +131,7 @@ def _rivers() -> tuple[tuple[tuple[float, float], ...], ...]:
     if not RIVERS.exists():
         return ()
     data = json.loads(RIVERS.read_text(encoding="utf-8"))
-    lines = []
+    lines: list[tuple[tuple[float, float], ...]] = []
     for feature in data.get("features", [data]):
         geom = feature.get("geometry", feature)
         parts = geom["coordinates"] if geom["type"] == "MultiLineString" else [geom["coordinates"]]
