@@ -1,0 +1,100 @@
+"""MapCanvas: pixels at known lon/lat, live colour changes, scale bar, clicks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor
+
+from command_center.map.drawers import DEADLINE_COLORS
+from command_center.map.layers import CaseLayer, LayerList, UnitGridLayer
+from command_center.ui.map_canvas import MapCanvas
+from tests.ui.conftest import NOW, make_case
+
+LON, LAT = 120.45, 41.57
+
+
+def near(a: QColor, b: QColor, tol: int = 12) -> bool:
+    return all(abs(x - y) <= tol for x, y in zip(a.getRgb()[:3], b.getRgb()[:3], strict=True))
+
+
+def colour_near(canvas: MapCanvas, pt: QPoint, want: str) -> bool:
+    """True when a pixel within 2 px of `pt` has (about) the colour `want`."""
+    image = canvas.grab().toImage()
+    target = QColor(want)
+    return any(
+        near(image.pixelColor(pt.x() + dx, pt.y() + dy), target)
+        for dx in range(-2, 3)
+        for dy in range(-2, 3)
+    )
+
+
+def shown_canvas(qtbot) -> MapCanvas:
+    """A shown 640×480 canvas over a grid and a case layer, ~3.4 km × 3.3 km around LON, LAT.
+
+    A helper rather than a fixture: a fixture's value stays in the test item until after the
+    leak check, which would then see pyqtgraph's menus still alive."""
+    layers = LayerList([UnitGridLayer(), CaseLayer()])
+    widget = MapCanvas(layers, clock=lambda: NOW)
+    qtbot.addWidget(widget)  # closed and deleted after the test
+    widget.resize(640, 480)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.fit_lonlat(LON - 0.02, LAT - 0.015, LON + 0.02, LAT + 0.015)
+    return widget
+
+
+def test_a_case_is_drawn_where_lonlat_to_widget_says_in_its_deadline_colour(qtbot):
+    canvas = shown_canvas(qtbot)
+    cases = canvas.scene.layers["cases"]
+    cases.set_cases([make_case(1, lon=LON, lat=LAT, deadline=NOW + timedelta(hours=5))])
+    pt = canvas.lonlat_to_widget(LON, LAT)
+    assert canvas.rect().contains(pt)
+    assert colour_near(canvas, pt, DEADLINE_COLORS["on_time"])
+    # 40 px away there is only background
+    assert not colour_near(canvas, pt + QPoint(40, 0), DEADLINE_COLORS["on_time"])
+    soon = make_case(2, lon=LON + 0.01, lat=LAT, deadline=NOW + timedelta(minutes=30))
+    cases.update_case(soon)
+    assert colour_near(canvas, canvas.lonlat_to_widget(LON + 0.01, LAT), DEADLINE_COLORS["due_soon"])
+
+
+def test_update_case_turns_the_pixel_overdue(qtbot):
+    canvas = shown_canvas(qtbot)
+    cases = canvas.scene.layers["cases"]
+    row = make_case(1, lon=LON, lat=LAT, deadline=NOW + timedelta(hours=5))
+    cases.set_cases([row, make_case(2, lon=LON + 0.01, lat=LAT)])
+    pt = canvas.lonlat_to_widget(LON, LAT)
+    assert colour_near(canvas, pt, DEADLINE_COLORS["on_time"])
+    cases.update_case(replace(row, deadline_at=NOW - timedelta(minutes=5)))
+    assert colour_near(canvas, pt, DEADLINE_COLORS["overdue"])
+    assert not colour_near(canvas, pt, DEADLINE_COLORS["on_time"])
+
+
+def test_scale_bar_shows_a_round_length(qtbot):
+    canvas = shown_canvas(qtbot)
+    label = canvas.scale_bar.label
+    assert re.fullmatch(r"[125](0*) (m|km)", label), label
+    metres, bar_px = canvas.scale_bar.metres, canvas.scale_bar.bar_px
+    assert 0 < bar_px <= canvas.scale_bar.MAX_PX
+    # the bar's ground length matches the view: pixels × ground metres per pixel
+    assert bar_px * canvas.ground_metres_per_pixel() == pytest.approx(metres, rel=1e-6)
+    # 0.03° of latitude (~3.3 km on the ground) fills 480 px: ~7 m/px, a 160 px bar holds 1 km
+    assert label == "1 km"
+    canvas.fit_lonlat(LON - 0.2, LAT - 0.15, LON + 0.2, LAT + 0.15)
+    assert canvas.scale_bar.label == "10 km"
+
+
+def test_clicking_a_case_emits_its_id(qtbot):
+    canvas = shown_canvas(qtbot)
+    cases = canvas.scene.layers["cases"]
+    cases.set_cases([make_case(7, lon=LON, lat=LAT), make_case(8, lon=LON + 0.002, lat=LAT)])
+    pt = canvas.lonlat_to_widget(LON + 0.002, LAT)
+    viewport = canvas.plot_widget.viewport()
+    local = viewport.mapFrom(canvas, pt)
+    with qtbot.waitSignal(canvas.featureClicked, timeout=2000) as blocker:
+        qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=local + QPoint(2, 1))
+    assert blocker.args == ["cases", 8]
