@@ -58,21 +58,27 @@ def unproject(xs: ArrayLike, ys: ArrayLike) -> tuple[FloatArray, FloatArray]:
     return mercator_to_lonlat_array(xs, ys)
 
 
-def project_rings(rings: Iterable[Sequence[tuple[float, float]]]) -> tuple[FloatArray, FloatArray]:
-    """Project (lon, lat) rings into x, y metre arrays for one batched line item.
-
-    Each ring is followed by one NaN (drawn with ``connect="finite"``, so the rings stay
-    apart); rings with fewer than two points are skipped. No rings give two empty arrays.
-    """
+def join_rings(
+    rings: Iterable[Sequence[tuple[float, float]]],
+) -> tuple[FloatArray, FloatArray]:
+    """Concatenate rings into x, y arrays with one NaN after each, for one batched line item
+    drawn with ``connect="finite"``; rings with fewer than two points are skipped."""
     parts = [np.asarray(r, dtype=np.float64).reshape(-1, 2) for r in rings if len(r) >= 2]
     if not parts:
         return np.empty(0), np.empty(0)
     gap = np.full((1, 2), np.nan)
     stacked = np.concatenate([p for part in parts for p in (part, gap)])
-    finite = ~np.isnan(stacked[:, 0])
-    x = np.full(len(stacked), np.nan)
-    y = np.full(len(stacked), np.nan)
-    x[finite], y[finite] = project(stacked[finite, 0], stacked[finite, 1])
+    return stacked[:, 0], stacked[:, 1]
+
+
+def project_rings(rings: Iterable[Sequence[tuple[float, float]]]) -> tuple[FloatArray, FloatArray]:
+    """Project (lon, lat) rings into x, y metre arrays for one batched line item
+    (`join_rings` in Web Mercator metres). No rings give two empty arrays."""
+    lons, lats = join_rings(rings)
+    finite = ~np.isnan(lons)
+    x = np.full(len(lons), np.nan)
+    y = np.full(len(lons), np.nan)
+    x[finite], y[finite] = project(lons[finite], lats[finite])
     return x, y
 
 
@@ -89,12 +95,19 @@ def _check_lat(lat: float) -> float:
     return value
 
 
-def _check_positive(name: str, value: float) -> float:
+def _check_finite(name: str, value: float) -> float:
     try:
         v = float(value)
     except (TypeError, ValueError) as exc:
         raise GeoError(f"{name} must be a number, got {value!r}") from exc
-    if not (math.isfinite(v) and v > 0.0):
+    if not math.isfinite(v):
+        raise GeoError(f"{name} must be a finite number, got {v}")
+    return v
+
+
+def _check_positive(name: str, value: float) -> float:
+    v = _check_finite(name, value)
+    if v <= 0.0:
         raise GeoError(f"{name} must be a finite number > 0, got {v}")
     return v
 
@@ -106,12 +119,7 @@ def metres_per_pixel(zoom: float, lat: float = 0.0) -> float:
     156543.03 m at zoom 0, halving with each zoom level. At latitude φ the ground
     distance is that times cos φ.
     """
-    try:
-        z = float(zoom)
-    except (TypeError, ValueError) as exc:
-        raise GeoError(f"zoom must be a number, got {zoom!r}") from exc
-    if not math.isfinite(z):
-        raise GeoError(f"zoom must be a finite number, got {z}")
+    z = _check_finite("zoom", zoom)
     phi = math.radians(_check_lat(lat))
     return WORLD_WIDTH_M / (TILE_SIZE_PX * 2.0**z) * math.cos(phi)
 
@@ -132,23 +140,13 @@ def ground_metres(mercator_dx: float, lat: float) -> float:
     Web Mercator stretches by 1/cos φ, so the ground length is ``mercator_dx * cos φ``.
     Exact along a parallel; a good approximation for the short spans a city view shows.
     """
-    try:
-        dx = float(mercator_dx)
-    except (TypeError, ValueError) as exc:
-        raise GeoError(f"distance must be a number, got {mercator_dx!r}") from exc
-    if not math.isfinite(dx):
-        raise GeoError(f"distance must be a finite number, got {dx}")
+    dx = _check_finite("distance", mercator_dx)
     return dx * math.cos(math.radians(_check_lat(lat)))
 
 
 def mercator_metres(ground_m: float, lat: float) -> float:
     """Mercator distance that spans `ground_m` true metres at latitude `lat` (inverse)."""
-    try:
-        d = float(ground_m)
-    except (TypeError, ValueError) as exc:
-        raise GeoError(f"distance must be a number, got {ground_m!r}") from exc
-    if not math.isfinite(d):
-        raise GeoError(f"distance must be a finite number, got {d}")
+    d = _check_finite("distance", ground_m)
     return d / math.cos(math.radians(_check_lat(lat)))
 
 

@@ -17,6 +17,7 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen
 from PySide6.QtWidgets import QFrame, QGraphicsPathItem, QLabel, QVBoxLayout, QWidget
 
+from command_center.map.projection import join_rings as rings_to_xy  # lon/lat, NaN-joined
 from command_center.services.snapshot import (
     CameraRow,
     CaseRow,
@@ -28,16 +29,6 @@ from command_center.services.snapshot import (
 from command_center.ui.theme import PALETTE, case_color
 
 Z_FILL, Z_GRID, Z_RIVER, Z_DISTRICT, Z_CAMERA, Z_SQUAD, Z_CASE, Z_LABEL = range(-8, 0)
-
-
-def rings_to_xy(rings: Sequence[Ring]) -> tuple[np.ndarray, np.ndarray]:
-    """Concatenate rings into x, y arrays separated by NaN, for one `connect="finite"` line."""
-    parts = [np.asarray(r, dtype=float).reshape(-1, 2) for r in rings if len(r) >= 2]
-    if not parts:
-        return np.empty(0), np.empty(0)
-    gap = np.full((1, 2), np.nan)
-    stacked = np.concatenate([p for part in parts for p in (part, gap)])
-    return stacked[:, 0], stacked[:, 1]
 
 
 def ring_centroid(ring: Ring) -> tuple[float, float, float]:
