@@ -54,6 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--screenshot", metavar="PNG", type=Path,
                    help="render the main window offscreen to PNG and exit")
     p.add_argument("--size", default="1920x1080", help="window size for --screenshot (WxH)")
+    p.add_argument("--map-box", metavar="W,S,E,N",
+                   help="open the map on this WGS-84 box (degrees), e.g. 120.43,41.56,120.47,41.59")
+    p.add_argument("--layer", metavar="NAME=on|off", action="append", default=[],
+                   help="show or hide a map layer at start (repeatable), e.g. heatmap=on")
     p.add_argument("-v", "--verbose", action="count", default=0,
                    help="log more (-v: progress, -vv: debug)")
     sub = p.add_subparsers(dest="command")
@@ -191,6 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "db":
             return cmd_db(ctx, args)
         size = _parse_size(args.size)
+        map_box = _parse_box(args.map_box) if args.map_box else None
+        map_layers = _parse_layers(args.layer)
         store, needs_seed = prepare_gui_store(ctx)
         catalogue, calendar = _domain()
     except (UserError, StoreError, ConfigError, CatalogueError, ServiceError) as exc:
@@ -207,7 +213,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         seed=lambda progress: _seed(store, 55_000, progress),
         screenshot=args.screenshot,
         size=size,
+        map_box=map_box,
+        map_layers=map_layers,
     )
+
+
+def _parse_box(text: str) -> tuple[float, float, float, float]:
+    try:
+        west, south, east, north = (float(v) for v in text.split(","))
+    except ValueError:
+        raise UserError(f"--map-box {text!r}: expected four numbers W,S,E,N") from None
+    if not (-180 <= west < east <= 180 and -85 <= south < north <= 85):
+        raise UserError(
+            f"--map-box {text!r}: need west < east within ±180 and south < north within ±85"
+        )
+    return west, south, east, north
+
+
+def _parse_layers(items: list[str]) -> dict[str, bool]:
+    from command_center.map.layers import default_layers
+
+    names = default_layers().names
+    out: dict[str, bool] = {}
+    for item in items:
+        name, _, state = item.partition("=")
+        if name not in names or state not in ("on", "off"):
+            raise UserError(
+                f"--layer {item!r}: expected NAME=on or NAME=off, NAME one of {', '.join(names)}"
+            )
+        out[name] = state == "on"
+    return out
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -36,10 +37,25 @@ class UiSettings:
 
 
 @dataclass(frozen=True)
+class MapSettings:
+    """Background tiles. `tile_sources` are tables for `map.tiles.source_from_settings`, each
+    with a unique `name`; `tile_source` names the one shown, empty for none. The default has
+    no source at all, so an intranet install contacts nothing outside."""
+
+    tile_sources: tuple[dict[str, Any], ...] = ()
+    tile_source: str = ""
+
+    @property
+    def tile_source_names(self) -> tuple[str, ...]:
+        return tuple(str(entry["name"]) for entry in self.tile_sources)
+
+
+@dataclass(frozen=True)
 class Settings:
     version: int = SCHEMA_VERSION
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     ui: UiSettings = field(default_factory=UiSettings)
+    map: MapSettings = field(default_factory=MapSettings)
 
 
 def config_dir(env: Mapping[str, str] = os.environ) -> Path:
@@ -73,17 +89,60 @@ def _section(cls, raw: object, where: str):
     return cls(**values)
 
 
+def _map_section(raw: object, where: str) -> MapSettings:
+    from command_center.map.tiles import check_source_settings
+
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: expected a table")
+    known = [f.name for f in fields(MapSettings)]
+    for key in raw:
+        if key not in known:
+            raise ConfigError(f"{where}: unknown setting {key!r} (known: {', '.join(known)})")
+    entries = raw.get("tile_sources", [])
+    if not isinstance(entries, list):
+        raise ConfigError(
+            f"{where}.tile_sources: expected a list of tables ([[map.tile_sources]]), "
+            f"got {entries!r}"
+        )
+    names: list[str] = []
+    for i, entry in enumerate(entries, start=1):
+        at = f"{where}.tile_sources #{i}"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{at}: expected a table, got {entry!r}")
+        name = entry.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise ConfigError(f"{at}: needs a non-empty 'name' (the map's tile layer uses it)")
+        if name in names:
+            raise ConfigError(f"{at}: name {name!r} is already used by another tile source")
+        try:
+            check_source_settings(entry)
+        except ValueError as exc:
+            raise ConfigError(f"{at} ({name}): {exc}") from None
+        names.append(name)
+    active = raw.get("tile_source", "")
+    if not isinstance(active, str):
+        raise ConfigError(f"{where}.tile_source: expected str, got {active!r}")
+    if active and active not in names:
+        known_names = ", ".join(repr(n) for n in names) or "none are configured"
+        raise ConfigError(
+            f"{where}.tile_source: {active!r} is not a configured tile source "
+            f"(tile sources: {known_names})"
+        )
+    return MapSettings(tile_sources=tuple(dict(e) for e in entries), tile_source=active)
+
+
 def parse_settings(raw: dict, source: str = "settings") -> Settings:
     """Check a settings mapping against the schema; unknown keys are errors, not ignored."""
     version = raw.get("version", SCHEMA_VERSION)
     if version != SCHEMA_VERSION:
         raise ConfigError(f"{source}: settings version {version} is not {SCHEMA_VERSION}")
-    unknown = set(raw) - {"version", "database", "ui"}
+    unknown = set(raw) - {"version", "database", "ui", "map"}
     if unknown:
         raise ConfigError(f"{source}: unknown section(s) {', '.join(sorted(unknown))}")
     settings = Settings(
         database=_section(DatabaseSettings, raw.get("database", {}), f"{source} [database]"),
         ui=_section(UiSettings, raw.get("ui", {}), f"{source} [ui]"),
+        map=_map_section(raw.get("map", {}), f"{source} [map]"),
     )
     _check(settings, source)
     return settings

@@ -269,6 +269,12 @@ class _CellLayer(Layer):
     def __init__(self, name: str, **kw: Any) -> None:
         super().__init__(name, **kw)
         self._cells: dict[str, Ring] = {}
+        self._labels: dict[str, str] = {}
+
+    @property
+    def labels(self) -> Mapping[str, str]:
+        """code → the name shown on the map (cells without one are not labelled)."""
+        return MappingProxyType(self._labels)
 
     @property
     def cells(self) -> Mapping[str, Ring]:
@@ -283,15 +289,27 @@ class _CellLayer(Layer):
     def rings(self) -> tuple[Ring, ...]:
         return tuple(self._cells.values())
 
-    def set_cells(self, cells: Mapping[str, Ring] | Iterable[tuple[str, Ring]]) -> None:
-        """Replace the cells (code → ring, or (code, ring) pairs; codes must be unique)."""
+    def set_cells(
+        self,
+        cells: Mapping[str, Ring] | Iterable[tuple[str, Ring]],
+        labels: Mapping[str, str] | None = None,
+    ) -> None:
+        """Replace the cells (code → ring, or (code, ring) pairs; codes must be unique) and
+        their map labels (code → name; optional)."""
         items = cells.items() if isinstance(cells, Mapping) else cells
         new: dict[str, Ring] = {}
         for code, ring in items:
             if code in new:
                 raise ValueError(f"layer {self.name!r}: cell code {code!r} appears more than once")
             new[code] = ring
+        labels = dict(labels or {})
+        unknown = [c for c in labels if c not in new]
+        if unknown:
+            raise ValueError(
+                f"layer {self.name!r}: labels for unknown cell code(s): {', '.join(unknown[:5])}"
+            )
         self._cells = new
+        self._labels = labels
         self._cells_replaced()
         self.data_changed.emit(self)
 

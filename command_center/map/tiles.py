@@ -191,8 +191,10 @@ def _redact(url: str) -> str:
     return re.sub(r"((?:tk|key|token|ak)=)[^&]+", r"\1***", url, flags=re.IGNORECASE)
 
 
-def tianditu(layer: str, key: str, *, timeout: float = 5.0) -> XyzSource:
-    """A Tianditu WMTS layer in Web Mercator (`_w`): vec/img base maps, cva/cia annotations."""
+def tianditu(layer: str, key: str, *, timeout: float = 5.0, name: str | None = None) -> XyzSource:
+    """A Tianditu WMTS layer in Web Mercator (`_w`): vec/img base maps, cva/cia annotations.
+
+    `name` defaults to ``tianditu-<layer>``."""
     if layer not in TIANDITU_LAYERS:
         raise ValueError(
             f"unknown Tianditu layer {layer!r}; valid layers: {', '.join(TIANDITU_LAYERS)}"
@@ -200,7 +202,7 @@ def tianditu(layer: str, key: str, *, timeout: float = 5.0) -> XyzSource:
     if not key:
         raise ValueError("Tianditu needs a key (tk) from console.tianditu.gov.cn")
     return XyzSource(
-        f"tianditu-{layer}",
+        name or f"tianditu-{layer}",
         TIANDITU_URL.replace("{layer}", layer),
         subdomains=TIANDITU_SUBDOMAINS,
         api_key=key,
@@ -224,9 +226,11 @@ def tianditu_pair(base: str, key: str, *, timeout: float = 5.0) -> tuple[XyzSour
 
 
 class MBTilesSource(TileSource):
-    """Tiles from an MBTiles file (SQLite, TMS rows), opened read-only, one connection a thread."""
+    """Tiles from an MBTiles file (SQLite, TMS rows), opened read-only, one connection a thread.
 
-    def __init__(self, path: Path | str) -> None:
+    The name is `name` if given, else the metadata's name, else the file's stem."""
+
+    def __init__(self, path: Path | str, *, name: str | None = None) -> None:
         self.path = Path(path)
         self._local = threading.local()
         if not self.path.is_file():
@@ -238,7 +242,7 @@ class MBTilesSource(TileSource):
             raise TileError(f"{self.path}: not an MBTiles file ({exc})") from None
         self.metadata: dict[str, str] = {str(k): str(v) for k, v in rows}
         md = self.metadata
-        self.name = md.get("name") or self.path.stem
+        self.name = name or md.get("name") or self.path.stem
         self.format = md.get("format", "png")
         try:
             self.datum = CRS(md.get("datum", CRS.WGS84.value).lower())
@@ -427,8 +431,8 @@ _SETTINGS_KEYS = {
         "min_zoom",
         "max_zoom",
     },
-    "tianditu": {"kind", "layer", "key", "timeout"},
-    "mbtiles": {"kind", "path"},
+    "tianditu": {"kind", "name", "layer", "key", "timeout"},
+    "mbtiles": {"kind", "name", "path"},
 }
 
 
@@ -436,8 +440,53 @@ def source_from_settings(entry: Mapping[str, Any]) -> TileSource:
     """Build a source from a plain mapping, e.g. {"kind": "tianditu", "layer": "vec", "key": …}.
 
     kinds: "xyz" (name, url, [subdomains, api_key, datum, timeout, min_zoom, max_zoom]),
-    "tianditu" (layer, key, [timeout]), "mbtiles" (path). Bad entries raise ValueError.
+    "tianditu" (layer, key, [name, timeout]), "mbtiles" (path, [name]). Bad entries raise
+    ValueError.
     """
+    source = _from_settings(entry, open_files=True)
+    assert source is not None
+    return source
+
+
+def check_source_settings(entry: Mapping[str, Any]) -> None:
+    """Check an entry as `source_from_settings` would, without opening any file or URL
+    (an MBTiles file that is missing now may be on a drive mounted later). ValueError if bad."""
+    _from_settings(entry, open_files=False)
+
+
+def sources_from_settings(
+    entries: Sequence[Mapping[str, Any]], *, cache: DiskCache | None = None
+) -> tuple[dict[str, TileSource], dict[str, str]]:
+    """(name → source, name → why it is unavailable) for the configured tile sources.
+
+    Every entry must carry a `name` (the key the map's tile layer refers to). HTTP sources
+    read through `cache` (default: a `DiskCache` under the user cache folder, made only if
+    needed); MBTiles files are local already and are not cached. An entry that cannot be
+    built (say, a missing MBTiles file) does not stop the others: it is reported in the
+    second mapping, in plain words, for the map's notice.
+    """
+    sources: dict[str, TileSource] = {}
+    problems: dict[str, str] = {}
+    for i, entry in enumerate(entries):
+        name = entry.get("name") if isinstance(entry, Mapping) else None
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"tile source #{i + 1}: every tile source needs a 'name'")
+        if name in sources or name in problems:
+            raise ValueError(f"tile source #{i + 1}: name {name!r} is used twice")
+        try:
+            source = source_from_settings(entry)
+        except ValueError as exc:
+            problems[name] = str(exc)
+            continue
+        if isinstance(source, XyzSource):
+            if cache is None:
+                cache = DiskCache()
+            source = CachedSource(source, cache)
+        sources[name] = source
+    return sources, problems
+
+
+def _from_settings(entry: Mapping[str, Any], *, open_files: bool) -> TileSource | None:
     if not isinstance(entry, Mapping):
         raise ValueError(f"tile source: expected a table, got {entry!r}")
     kind = entry.get("kind")
@@ -462,13 +511,22 @@ def source_from_settings(entry: Mapping[str, Any]) -> TileSource:
             raise ValueError(f"tile source ({kind}).{key}: expected {names}, got {value!r}")
         return value
 
+    name = opt("name", str, None)
+    if name == "":
+        raise ValueError(f"tile source ({kind}).name: must not be empty")
     if kind == "tianditu":
         return tianditu(
-            need("layer", str), need("key", str), timeout=float(opt("timeout", (int, float), 5.0))
+            need("layer", str),
+            need("key", str),
+            timeout=float(opt("timeout", (int, float), 5.0)),
+            name=name,
         )
     if kind == "mbtiles":
+        path = Path(need("path", str)).expanduser()
+        if not open_files:
+            return None
         try:
-            return MBTilesSource(Path(need("path", str)).expanduser())
+            return MBTilesSource(path, name=name)
         except TileError as exc:
             raise ValueError(f"tile source (mbtiles): {exc}") from None
     subdomains = opt("subdomains", (list, tuple, str), ())
@@ -565,12 +623,14 @@ __all__ = [
     "TileKey",
     "TileSource",
     "XyzSource",
+    "check_source_settings",
     "child_rect_in_parent",
     "default_cache_root",
     "image_kind",
     "parent",
     "source_from_settings",
     "source_offset_m",
+    "sources_from_settings",
     "tianditu",
     "tianditu_pair",
     "tiles_for_view",

@@ -17,7 +17,9 @@ from command_center.services.snapshot import (
     CaseRow,
     CitySnapshot,
     DistrictShape,
+    GridCell,
     SquadRow,
+    ZoneRow,
 )
 from command_center.store.engine import Store
 from command_center.store.models import (
@@ -26,6 +28,7 @@ from command_center.store.models import (
     Camera,
     Case,
     District,
+    ResponsibilityGrid,
     Squad,
     Unit,
     UnitGrid,
@@ -73,12 +76,13 @@ def load_snapshot(store: Store, catalogue: Catalogue, now: datetime) -> CitySnap
             DistrictShape(d.code, d.name, _rings(d.geometry))
             for d in s.scalars(select(District).order_by(District.code))
         )
-        grids = tuple(
-            tuple(exterior_ring(g)) for g in s.scalars(select(UnitGrid.geometry))
-        )
+        grid_rows = s.execute(select(UnitGrid.code, UnitGrid.geometry).order_by(UnitGrid.code)).all()
+        grids = tuple(tuple(exterior_ring(g)) for _, g in grid_rows)
         squad_names = dict(s.execute(select(Squad.id, Squad.name)).all())
         cases = []
+        grid_of: dict[int, str | None] = {}
         for c in s.scalars(select(Case).where(Case.state.in_(OPEN)).order_by(Case.reported_at)):
+            grid_of[c.id] = c.grid_code
             category = catalogue.get(c.category_code)
             cat_name = category.name if category else c.category_code
             overdue = (
@@ -103,20 +107,39 @@ def load_snapshot(store: Store, catalogue: Catalogue, now: datetime) -> CitySnap
         )
         squads = tuple(
             SquadRow(sq.id, sq.code, sq.name, unit_name, sq.status, load.get(sq.id, 0),
-                     sq.lon, sq.lat)
+                     sq.lon, sq.lat, sq.heading_deg)
             for sq, unit_name in s.execute(
                 select(Squad, Unit.name).join(Unit, Unit.id == Squad.unit_id).order_by(Squad.code)
             )
         )
         cameras = tuple(
-            CameraRow(c.id, c.code, c.name, c.lon, c.lat, c.url, c.enabled)
+            CameraRow(c.id, c.code, c.name, c.lon, c.lat, c.url, c.enabled, c.heading_deg,
+                      c.fov_deg)
             for c in s.scalars(select(Camera).order_by(Camera.code))
         )
         state_counts = case_state_counts(s)
+        per_grid_open: dict[str, int] = {}
+        per_grid_overdue: dict[str, int] = {}
+        for row in cases:
+            code = grid_of.get(row.id)
+            if code:
+                per_grid_open[code] = per_grid_open.get(code, 0) + 1
+                if row.overdue:
+                    per_grid_overdue[code] = per_grid_overdue.get(code, 0) + 1
+        cells = tuple(
+            GridCell(code, ring, per_grid_open.get(code, 0), per_grid_overdue.get(code, 0))
+            for (code, _), ring in zip(grid_rows, grids, strict=True)
+        )
+        zones = tuple(
+            ZoneRow(z.code, z.name, _rings(z.geometry), squad_names.get(z.squad_id))
+            for z in s.scalars(select(ResponsibilityGrid).order_by(ResponsibilityGrid.code))
+            if z.geometry
+        )
     return CitySnapshot(
         db_label=store.label, taken_at=now, open_count=open_n, overdue_count=overdue_n,
-        districts=districts, grid_outlines=grids, open_cases=tuple(cases), squads=squads,
+        districts=districts, open_cases=tuple(cases), squads=squads,
         cameras=cameras, river_lines=_rivers(), state_counts=state_counts,
+        grid_cells=cells, zones=zones,
     )
 
 

@@ -47,6 +47,7 @@ class SquadRow:
     open_cases: int
     lon: float | None
     lat: float | None
+    heading_deg: float | None = None  # course over ground, 0 = north, clockwise
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,28 @@ class CameraRow:
     lat: float
     url: str
     enabled: bool
+    heading_deg: float | None = None  # view direction, 0 = north, clockwise
+    fov_deg: float | None = None  # horizontal field of view
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """A unit grid (单元网格) with what the map colours it by."""
+
+    code: str
+    ring: Ring
+    open_cases: int = 0
+    overdue_cases: int = 0
+
+
+@dataclass(frozen=True)
+class ZoneRow:
+    """A responsibility grid (责任网格): a named zone a squad answers for."""
+
+    code: str
+    name: str
+    rings: tuple[Ring, ...]
+    squad_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,9 +92,10 @@ class CitySnapshot:
     open_count: int
     overdue_count: int
     districts: tuple[DistrictShape, ...] = ()
-    grid_outlines: tuple[Ring, ...] = ()
     open_cases: tuple[CaseRow, ...] = ()
     squads: tuple[SquadRow, ...] = ()
     cameras: tuple[CameraRow, ...] = ()
     river_lines: tuple[Ring, ...] = ()
+    grid_cells: tuple[GridCell, ...] = ()
+    zones: tuple[ZoneRow, ...] = ()
     state_counts: dict[str, int] = field(default_factory=dict)

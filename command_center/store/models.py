@@ -132,6 +132,7 @@ class Squad(Base):
     lon: Mapped[float | None] = mapped_column(Float)
     lat: Mapped[float | None] = mapped_column(Float)
     position_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    heading_deg: Mapped[float | None] = mapped_column(Float)  # course over ground, 0 = north
 
     __table_args__ = (
         CheckConstraint(
@@ -210,7 +211,8 @@ class Camera(Base):
     url: Mapped[str] = mapped_column(Text)
     lon: Mapped[float] = mapped_column(Float)
     lat: Mapped[float] = mapped_column(Float)
-    heading_deg: Mapped[float | None] = mapped_column(Float)
+    heading_deg: Mapped[float | None] = mapped_column(Float)  # view direction, 0 = north
+    fov_deg: Mapped[float | None] = mapped_column(Float)  # horizontal field of view
     district_code: Mapped[str | None] = mapped_column(ForeignKey("districts.code"))
     grid_code: Mapped[str | None] = mapped_column(String(15))
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -1,16 +1,22 @@
 """The main window: assembles the panels into docks, builds menus, wires signals.
 
-Features live in the panels (map_view, case_queue, squad_board, camera_wall, kpi_strip);
+Features live in the panels (map_panel, layer dock, feature details, case_queue,
+squad_board, camera_wall, kpi_strip);
 this module only places them and connects them (STYLE §7). Everything shown comes from
 a plain `CitySnapshot` handed to `apply_snapshot`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
+    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -19,12 +25,16 @@ from PySide6.QtWidgets import (
 )
 
 from command_center import __version__
+from command_center.map.export_html import export_html
+from command_center.map.search import SearchHit
 from command_center.services.snapshot import CitySnapshot
 from command_center.ui.actions import ActionRegistry, build_menus
 from command_center.ui.camera_wall import CameraWall
 from command_center.ui.case_queue import CaseQueue
+from command_center.ui.feature_details import FeatureDetailsPanel
 from command_center.ui.kpi_strip import KpiStrip
-from command_center.ui.map_view import MapView
+from command_center.ui.layer_dock import LayerDockWidget
+from command_center.ui.map_panel import MapPanel
 from command_center.ui.squad_board import SquadBoard
 from command_center.ui.theme import PALETTE
 
@@ -41,11 +51,21 @@ class MainWindow(QMainWindow):
 
     refreshRequested = Signal()
     caseActivated = Signal(int)
+    reportRequested = Signal(float, float)  # noqa: N815 — lon, lat from the map's menu
 
     def __init__(
-        self, db_label: str, actions: ActionRegistry | None = None, parent: QWidget | None = None
+        self,
+        db_label: str,
+        actions: ActionRegistry | None = None,
+        parent: QWidget | None = None,
+        *,
+        map_drawers: Mapping[str, type] | None = None,
+        tile_source: str | None = None,
+        tile_sources: Sequence[str] = (),
+        clock: Callable[[], datetime] = datetime.now,
     ) -> None:
         super().__init__(parent)
+        self.clock = clock
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("Smart Urban Management Command Center — Chaoyang City"))
         self.setDockNestingEnabled(True)
@@ -53,7 +73,12 @@ class MainWindow(QMainWindow):
 
         # panels
         self.kpi_strip = KpiStrip()
-        self.map_view = MapView()
+        self.map_panel = MapPanel(tile_source=tile_source, drawers=map_drawers, clock=clock)
+        self.map_canvas = self.map_panel.canvas
+        self.layer_dock_widget = LayerDockWidget(self.map_panel.layers)
+        self.layer_dock_widget.set_tile_sources(tile_sources)
+        self.details = FeatureDetailsPanel()
+        self._snapshot: CitySnapshot | None = None
         self.case_queue = CaseQueue()
         self.squad_board = SquadBoard()
         self.camera_wall = CameraWall()
@@ -64,7 +89,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.kpi_strip)
-        layout.addWidget(self.map_view, 1)
+        layout.addWidget(self.map_panel, 1)
         self.setCentralWidget(central)
 
         # docks
@@ -75,6 +100,10 @@ class MainWindow(QMainWindow):
         self.camera_wall_dock = self._dock(
             "cameraWallDock", self.tr("Camera wall"), self.camera_wall
         )
+        self.layers_dock = self._dock("layersDock", self.tr("Layers"), self.layer_dock_widget)
+        self.details_dock = self._dock("detailsDock", self.tr("Details"), self.details)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.layers_dock)
+        self.splitDockWidget(self.layers_dock, self.details_dock, Qt.Orientation.Vertical)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.case_queue_dock)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.squad_board_dock)
         self.splitDockWidget(
@@ -85,6 +114,8 @@ class MainWindow(QMainWindow):
             "case_queue": self.case_queue_dock,
             "squad_board": self.squad_board_dock,
             "camera_wall": self.camera_wall_dock,
+            "layers": self.layers_dock,
+            "details": self.details_dock,
         }
 
         # status bar
@@ -123,6 +154,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks(
             [self.squad_board_dock], [max(200, int(height * 0.3))], Qt.Orientation.Vertical
         )
+        self.resizeDocks([self.layers_dock], [270], Qt.Orientation.Horizontal)
 
     def showEvent(self, event: QShowEvent) -> None:
         if not self._dock_sizes_applied:
@@ -164,10 +196,34 @@ class MainWindow(QMainWindow):
                 {"checkable": True, "checked": True, "shortcut": "Ctrl+3"},
             ),
             (
+                "view.toggle_layers",
+                QT_TRANSLATE_NOOP("Actions", "Layers"),
+                self.layers_dock.setVisible,
+                {"checkable": True, "checked": True, "shortcut": "Ctrl+4"},
+            ),
+            (
+                "view.toggle_details",
+                QT_TRANSLATE_NOOP("Actions", "Details"),
+                self.details_dock.setVisible,
+                {"checkable": True, "checked": True, "shortcut": "Ctrl+5"},
+            ),
+            (
                 "view.fit_map",
                 QT_TRANSLATE_NOOP("Actions", "Fit map to city"),
-                self.map_view.fit,
+                lambda: self.map_canvas.home(animate=True),
                 {"shortcut": "Ctrl+0"},
+            ),
+            (
+                "file.export_map_png",
+                QT_TRANSLATE_NOOP("Actions", "Export map view as &PNG…"),
+                lambda: self.export_map_png(),
+                {"shortcut": "Ctrl+Shift+P"},
+            ),
+            (
+                "file.export_map_html",
+                QT_TRANSLATE_NOOP("Actions", "Export map as &HTML…"),
+                lambda: self.export_map_html(),
+                {"shortcut": "Ctrl+Shift+H"},
             ),
             (
                 "view.fullscreen",
@@ -190,11 +246,19 @@ class MainWindow(QMainWindow):
     def _connect_signals(self) -> None:
         """Every connection between panels and window, in one place."""
         self.case_queue.caseActivated.connect(self.caseActivated)
-        self.map_view.caseClicked.connect(self.caseActivated)
+        self.map_canvas.featureClicked.connect(self.show_feature)
+        self.map_panel.hitPicked.connect(self._on_search_hit)
+        self.details.flyToRequested.connect(self.map_canvas.fly_to)
+        self.details.openCaseRequested.connect(self.caseActivated)
+        self.map_canvas.reportHereRequested.connect(self._on_report_here)
+        self.map_canvas.nearestFound.connect(self._on_nearest)
+        self.map_canvas.selectionChanged.connect(self._on_rubber_band)
         toggles = {
             "view.toggle_case_queue": self.case_queue_dock,
             "view.toggle_squad_board": self.squad_board_dock,
             "view.toggle_camera_wall": self.camera_wall_dock,
+            "view.toggle_layers": self.layers_dock,
+            "view.toggle_details": self.details_dock,
         }
         for action_id, dock in toggles.items():
             action = self.qactions.get(action_id)
@@ -214,8 +278,10 @@ class MainWindow(QMainWindow):
         self.kpi_strip.set_counts(
             snapshot.open_count, snapshot.overdue_count, snapshot.state_counts
         )
-        self.map_view.set_snapshot(snapshot)
+        self._snapshot = snapshot
+        self.map_panel.apply_snapshot(snapshot)
         district_names = {d.code: d.name for d in snapshot.districts}
+        self.details.set_district_names(district_names)
         self.case_queue.set_cases(snapshot.open_cases, district_names)
         self.squad_board.set_squads(snapshot.squads)
         self.camera_wall.set_cameras(snapshot.cameras)
@@ -230,6 +296,100 @@ class MainWindow(QMainWindow):
         self.overdue_label.setStyleSheet(
             f"color: {PALETTE.danger}; font-weight: bold;" if overdue_count > 0 else ""
         )
+
+    # -- the map ------------------------------------------------------------------------
+    def show_notice(self, text: str) -> None:
+        """A problem with the map (e.g. a tile server that does not answer), shown on the
+        map and in the layer dock."""
+        self.map_canvas.show_notice(text)
+        self.layer_dock_widget.show_notice(text)
+
+    def show_feature(self, kind: str, key: object) -> None:
+        """Show a case, camera, squad or unit grid in the details panel."""
+        layers = self.map_panel.layers
+        if kind == "cases" and key in layers["cases"].cases:  # type: ignore[attr-defined]
+            self.details.show_case(layers["cases"].cases[key], self.clock())  # type: ignore[attr-defined]
+        elif kind == "cameras" and key in layers["cameras"].cameras:  # type: ignore[attr-defined]
+            self.details.show_camera(layers["cameras"].cameras[key])  # type: ignore[attr-defined]
+        elif kind == "squads" and key in layers["squads"].squads:  # type: ignore[attr-defined]
+            self.details.show_squad(layers["squads"].squads[key])  # type: ignore[attr-defined]
+        elif kind == "unit_grids":
+            extra = {}
+            if self._snapshot is not None:
+                for cell in self._snapshot.grid_cells:
+                    if cell.code == key:
+                        extra = {
+                            self.tr("Open cases"): str(cell.open_cases),
+                            self.tr("Overdue"): str(cell.overdue_cases),
+                        }
+                        break
+            hit = self.map_panel.index.hit("grid", key)
+            self.details.show_grid(str(key), extra, bbox=hit.bbox if hit else None)
+        else:
+            return
+        self.details_dock.show()
+
+    def _on_search_hit(self, hit: SearchHit) -> None:
+        kind = {"case": "cases", "camera": "cameras", "squad": "squads", "grid": "unit_grids"}
+        if hit.kind in kind:
+            self.show_feature(kind[hit.kind], hit.key)
+
+    def _on_report_here(self, lon: float, lat: float) -> None:
+        self.statusBar().showMessage(
+            self.tr("Report a case at {lon:.6f}, {lat:.6f}").format(lon=lon, lat=lat), 10_000
+        )
+        self.reportRequested.emit(lon, lat)
+
+    def _on_nearest(self, kind: str, found: list) -> None:
+        rows = self.map_panel.layers[kind]
+        by_id = rows.cameras if kind == "cameras" else rows.squads  # type: ignore[attr-defined]
+        parts = [f"{by_id[i].name} {round(m)} m" for i, m in found if i in by_id]
+        title = self.tr("Nearest cameras") if kind == "cameras" else self.tr("Nearest squads")
+        self.map_canvas.show_notice(f"{title}: " + "; ".join(parts))
+
+    def _on_rubber_band(self, features: list) -> None:
+        counts: dict[str, int] = {}
+        for kind, _ in features:
+            counts[kind] = counts.get(kind, 0) + 1
+        self.statusBar().showMessage(
+            self.tr("Selected: {cases} cases, {cameras} cameras, {squads} squads").format(
+                cases=counts.get("cases", 0),
+                cameras=counts.get("cameras", 0),
+                squads=counts.get("squads", 0),
+            ),
+            15_000,
+        )
+
+    def export_map_png(self, path: Path | str | None = None) -> Path | None:
+        """Save the map view as shown to a PNG (asks where when no path is given)."""
+        if path is None:
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, self.tr("Export map view"), "map.png", self.tr("PNG images (*.png)")
+            )
+            if not chosen:
+                return None
+            path = chosen
+        out = self.map_canvas.export_png(path)
+        self.statusBar().showMessage(self.tr("Map saved to {path}").format(path=out), 10_000)
+        return out
+
+    def export_map_html(self, path: Path | str | None = None) -> Path | None:
+        """Save the map's layers as an interactive HTML page that works with no network."""
+        if path is None:
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, self.tr("Export interactive map"), "map.html", self.tr("Web pages (*.html)")
+            )
+            if not chosen:
+                return None
+            path = chosen
+        out = export_html(
+            self.map_panel.layers,
+            Path(path),
+            now=self.clock(),
+            bounds=self.map_canvas.view_lonlat(),
+        )
+        self.statusBar().showMessage(self.tr("Map saved to {path}").format(path=out), 10_000)
+        return out
 
     # -- action callbacks ---------------------------------------------------------------
     def set_full_screen(self, on: bool) -> None:
@@ -255,6 +415,10 @@ class MainWindow(QMainWindow):
         box.setIcon(QMessageBox.Icon.Information)
         box.open()
         return box
+
+    def closeEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt API)
+        self.map_panel.close_map()
+        super().closeEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.WindowStateChange:

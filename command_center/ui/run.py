@@ -18,6 +18,8 @@ from PySide6.QtWidgets import QApplication
 from command_center.config import Settings
 from command_center.domain.calendar import CST, WorkCalendar
 from command_center.domain.catalogue import Catalogue
+from command_center.map.tile_drawer import TileDrawer, TileSignals
+from command_center.map.tiles import sources_from_settings
 from command_center.services.queries import load_snapshot
 from command_center.store.engine import Store
 from command_center.ui.i18n import install_translator
@@ -90,6 +92,8 @@ def run_gui(
     screenshot: Path | None,
     size: tuple[int, int],
     clock: Callable[[], datetime] = lambda: datetime.now(CST),
+    map_box: tuple[float, float, float, float] | None = None,
+    map_layers: dict[str, bool] | None = None,
 ) -> int:
     qInstallMessageHandler(_qt_to_logging)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -98,7 +102,20 @@ def run_gui(
     install_translator(app, settings.ui.language)
     apply_theme(app)
 
-    window = MainWindow(store.label)
+    sources, unavailable = sources_from_settings(settings.map.tile_sources)
+    tile_signals = TileSignals()
+    tiles = TileDrawer.with_sources(sources, unavailable=unavailable, signals=tile_signals)
+    window = MainWindow(
+        store.label,
+        map_drawers={"tiles": tiles},
+        tile_source=settings.map.tile_source or None,
+        tile_sources=settings.map.tile_source_names,
+        clock=clock,
+    )
+    tile_signals.setParent(window)
+    tile_signals.notice.connect(window.show_notice)
+    for name, on in (map_layers or {}).items():
+        window.map_panel.layers[name].visible = on
     bridge = ErrorBridge(window)
     bridge.install()
     tasks = TaskManager(window)
@@ -115,11 +132,20 @@ def run_gui(
     timer = QTimer(window)
     timer.setInterval(REFRESH_MS)
 
+    def frame_map() -> None:
+        canvas = window.map_canvas
+        if map_box is not None:
+            canvas.fly_to(*map_box, animate=False)
+        else:
+            canvas.home()
+        QApplication.processEvents()
+        canvas.settle()
+
     def shown(snapshot) -> None:
         window.apply_snapshot(snapshot)
         window.statusBar().clearMessage()
         if screenshot is not None:
-            ok = grab_to_png(window, screenshot, size)
+            ok = grab_to_png(window, screenshot, size, before=frame_map)
             if not ok:
                 print(f"error: could not write {screenshot}", file=sys.stderr)
             exit_code["value"] = 0 if ok else 1
@@ -151,6 +177,8 @@ def run_gui(
     if screenshot is None:
         window.resize(*size)
         window.show()
+        if map_box is not None:
+            window.map_canvas.set_home(*map_box)
     try:
         app.exec()
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
@@ -29,8 +30,16 @@ def settle(widget: QWidget, max_rounds: int = MAX_ROUNDS) -> bool:
     return False
 
 
-def grab_to_png(widget: QWidget, path: str | Path, size: tuple[int, int]) -> bool:
+def grab_to_png(
+    widget: QWidget,
+    path: str | Path,
+    size: tuple[int, int],
+    before: Callable[[], None] | None = None,
+) -> bool:
     """Resize `widget` to `size`, lay it out, and save what it draws to `path` as PNG.
+
+    `before`, if given, runs once the layout has settled, just before the grab (the map
+    uses it to set its view for the final size and finish its background renders).
 
     A widget that was not visible is shown without reaching the screen
     (WA_DontShowOnScreen) and hidden again afterwards. Returns False when the size
@@ -47,6 +56,9 @@ def grab_to_png(widget: QWidget, path: str | Path, size: tuple[int, int]) -> boo
         if not was_visible:
             widget.show()
         settle(widget)
+        if before is not None:
+            before()
+            settle(widget)
         image = widget.grab()
         if image.isNull():
             return False

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from command_center.store.migrate import head_revision
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -138,7 +140,7 @@ def test_db_upgrade_then_stats_json(db_url):
     # db_url is already migrated: upgrade is idempotent and stats reads it
     up = run("--db", db_url, "db", "upgrade")
     assert up.returncode == 0, up.stderr
-    assert "schema at revision 0001" in up.stdout
+    assert f"schema at revision {head_revision()}" in up.stdout
     result = run("--db", db_url, "db", "stats", "--json")
     assert result.returncode == 0, result.stderr
     stats = json.loads(result.stdout)

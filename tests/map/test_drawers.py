@@ -10,7 +10,13 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtGui import QColor
 
-from command_center.map.drawers import DEADLINE_COLORS, DRAWERS, CaseDrawer, PathsItem
+from command_center.map.drawers import (
+    DEADLINE_COLORS,
+    DRAWERS,
+    GLIDE_S,
+    CaseDrawer,
+    RasterDrawer,
+)
 from command_center.map.layers import (
     CameraLayer,
     CaseLayer,
@@ -66,7 +72,9 @@ def scene_items(plot: pg.PlotItem) -> int:
 
 
 def test_every_drawn_kind_has_a_drawer():
-    assert set(DRAWERS) == {"districts", "river", "unit_grids", "cameras", "cases", "squads"}
+    assert set(DRAWERS) >= {
+        "districts", "river", "unit_grids", "responsibility_grids", "cameras", "cases", "squads"
+    }
 
 
 def test_item_count_does_not_grow_with_features(plot):
@@ -84,8 +92,11 @@ def test_item_count_does_not_grow_with_features(plot):
         [DistrictShape("1", "a", (tuple(cells["G000000"]),))] * 20
     )
     assert scene_items(plot) == empty
-    fill = scene.drawer("unit_grids").fill
-    assert isinstance(fill, PathsItem) and 1 <= fill.path_count <= 7
+    grid_drawer = scene.drawer("unit_grids")
+    assert isinstance(grid_drawer, RasterDrawer)
+    fills = [op for op in grid_drawer.source.ops if op.brush is not None]
+    assert 1 <= len(fills) <= 7  # one operation per colour bucket
+    assert sum(len(op.paths) for op in fills) <= len(cells) // 32  # chunks, not cells
     assert len(scene.drawer("cases").scatter.data) == 2000
 
 
@@ -99,10 +110,15 @@ def test_visibility_opacity_and_z_follow_the_list(plot):
     cases.visible = True
     cases.opacity = 0.25
     assert scatter.isVisible() and scatter.opacity() == pytest.approx(0.25)
-    grid_fill = scene.drawer("unit_grids").fill
-    assert scatter.zValue() > grid_fill.zValue()
+    (grid_group,) = scene.raster_groups  # districts, river and grids: one image
+    assert scatter.zValue() > grid_group.zValue()
     layers.move(layers.index("cases"), 0)
-    assert scatter.zValue() < grid_fill.zValue()
+    (grid_group,) = scene.raster_groups
+    assert scatter.zValue() < grid_group.zValue()
+    layers.move(0, layers.index("river"))  # cases between river and grids: two groups
+    assert [len(m) for _, m in scene._groups] == [2, 1]
+    first, second = scene.raster_groups
+    assert first.zValue() < scatter.zValue() < second.zValue()
     layers.remove("cases")
     assert scatter.scene() is None and scene.drawer(cases) is None
     layers.insert(len(layers), cases)
@@ -161,13 +177,30 @@ def test_squad_moves_update_spot_and_trail(plot):
     squads = layers["squads"]
     squads.set_squads([SquadRow(i, f"S{i}", "s", "u", "available", 0, 120.4, 41.5) for i in range(3)])
     drawer = scene.drawer(squads)
+    clock = [100.0]
+    drawer.monotonic = lambda: clock[0]
     base = drawer.rebuilds
     squads.move(1, 120.41, 41.51, NOW)
+    clock[0] += 5.0
+    drawer.step_glides()  # the first move has glided home
     squads.move(1, 120.42, 41.52, NOW + timedelta(minutes=1))
     x, _ = project([120.42], [41.52])
-    assert drawer.scatter.data["x"][drawer.index[1]] == pytest.approx(x[0])
+    x_prev, _ = project([120.41], [41.51])
+    spot = drawer.index[1]
+    # The marker starts where it was and glides: halfway after half the glide time.
+    assert drawer.scatter.data["x"][spot] == pytest.approx(x_prev[0])
+    assert drawer.gliding == 1
+    clock[0] += GLIDE_S / 2
+    drawer.step_glides()
+    assert drawer.scatter.data["x"][spot] == pytest.approx((x[0] + x_prev[0]) / 2)
+    clock[0] += GLIDE_S
+    drawer.step_glides()
+    assert drawer.scatter.data["x"][spot] == pytest.approx(x[0])
+    assert drawer.gliding == 0 and not drawer._timer.isActive()
     tx, _ = drawer.trails.getData()
     assert np.isfinite(tx).sum() == 2 and drawer.rebuilds == base
+    # Moving north-east: the symbol is the arrow for a heading of 45° (rounded to 15°).
+    assert drawer.heading_of(squads.squads[1]) == pytest.approx(36.8, abs=1.0)
 
 
 def test_detach_stops_listening(plot):

@@ -21,6 +21,7 @@ from command_center.services.snapshot import (  # noqa: E402
     CaseRow,
     CitySnapshot,
     DistrictShape,
+    GridCell,
     SquadRow,
 )
 from command_center.ui.i18n import install_translator, remove_translators  # noqa: E402
@@ -224,7 +225,7 @@ def city_snapshot() -> CitySnapshot:
         open_count=3,
         overdue_count=1,
         districts=(WEST, EAST),
-        grid_outlines=grid,
+        grid_cells=tuple(GridCell(f"21130200100{i}", ring, 1 - i, 0) for i, ring in enumerate(grid)),
         open_cases=cases,
         squads=squads,
         cameras=cameras,

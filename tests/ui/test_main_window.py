@@ -84,14 +84,17 @@ def test_window_shows_db_label_and_counts(
 def test_docks_have_object_names_and_places(qtbot: QtBot) -> None:
     window = open_window(qtbot)
     docks = {d.objectName(): d for d in window.findChildren(QDockWidget)}
-    assert set(docks) == {"caseQueueDock", "squadBoardDock", "cameraWallDock"}
+    assert set(docks) == {
+        "caseQueueDock", "squadBoardDock", "cameraWallDock", "layersDock", "detailsDock"
+    }
     area = window.dockWidgetArea
+    assert area(docks["layersDock"]) == Qt.DockWidgetArea.LeftDockWidgetArea
     assert area(docks["caseQueueDock"]) == Qt.DockWidgetArea.RightDockWidgetArea
     assert area(docks["squadBoardDock"]) == Qt.DockWidgetArea.BottomDockWidgetArea
     assert area(docks["cameraWallDock"]) == Qt.DockWidgetArea.BottomDockWidgetArea
     # squad board left of the camera wall
     assert docks["squadBoardDock"].geometry().right() < docks["cameraWallDock"].geometry().left()
-    assert window.centralWidget().isAncestorOf(window.map_view)
+    assert window.centralWidget().isAncestorOf(window.map_panel)
     assert not window.saveState().isEmpty()
 
 

@@ -90,6 +90,7 @@ def test_scale_bar_shows_a_round_length(qtbot):
 
 def test_clicking_a_case_emits_its_id(qtbot):
     canvas = shown_canvas(qtbot)
+    canvas.fit_lonlat(LON - 0.004, LAT - 0.003, LON + 0.006, LAT + 0.003)  # street level
     cases = canvas.scene.layers["cases"]
     cases.set_cases([make_case(7, lon=LON, lat=LAT), make_case(8, lon=LON + 0.002, lat=LAT)])
     pt = canvas.lonlat_to_widget(LON + 0.002, LAT)
@@ -98,3 +99,65 @@ def test_clicking_a_case_emits_its_id(qtbot):
     with qtbot.waitSignal(canvas.featureClicked, timeout=2000) as blocker:
         qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=local + QPoint(2, 1))
     assert blocker.args == ["cases", 8]
+
+
+def test_zoomed_out_cases_cluster_and_a_click_on_a_bubble_zooms_in(qtbot):
+    canvas = shown_canvas(qtbot)  # ~7 Mercator m per px: clustered
+    cases = canvas.scene.layers["cases"]
+    cases.set_cases(
+        [
+            make_case(7, lon=LON, lat=LAT, deadline=NOW + timedelta(hours=5)),
+            make_case(8, lon=LON + 0.001, lat=LAT, deadline=NOW - timedelta(hours=1)),
+        ]
+    )
+    drawer = canvas.scene.drawer("cases")
+    assert drawer.clustered
+    pt = canvas.lonlat_to_widget(LON + 0.0005, LAT)
+    # One bubble for the two, in the colour of the most urgent member (overdue).
+    assert colour_near(canvas, pt, DEADLINE_COLORS["overdue"])
+    assert drawer.clusters is not None and list(drawer.clusters.counts) == [2]
+    before = canvas.ground_metres_per_pixel()
+    viewport = canvas.plot_widget.viewport()
+    with qtbot.waitSignal(canvas.flyFinished, timeout=3000):
+        qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=viewport.mapFrom(canvas, pt))
+    assert canvas.ground_metres_per_pixel() < before / 3
+    assert not drawer.clustered
+    canvas.settle()
+    assert colour_near(canvas, canvas.lonlat_to_widget(LON, LAT), DEADLINE_COLORS["on_time"])
+
+
+def test_every_kind_of_item_lands_on_its_lonlat_when_a_parent_window_is_grabbed(qtbot):
+    """Items that paint in device pixels must not add the canvas's offset in its parent
+    (a screenshot grabs the whole window, not the canvas)."""
+    from PySide6.QtWidgets import QWidget
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.resize(900, 700)
+    layers = LayerList([UnitGridLayer(), CaseLayer()])
+    canvas = MapCanvas(layers, parent, clock=lambda: NOW)
+    canvas.setGeometry(230, 110, 640, 480)
+    parent.show()
+    qtbot.waitExposed(parent)
+    d = 0.002
+    grid = layers["unit_grids"]
+    grid.set_cells({"A": ((LON, LAT), (LON + d, LAT), (LON + d, LAT + d), (LON, LAT + d))})
+    grid.set_values({"A": 1.0})
+    layers["cases"].set_cases([make_case(1, lon=LON + 0.01, lat=LAT, deadline=NOW - timedelta(hours=1))])
+    for box in (
+        (LON - 0.004, LAT - 0.003, LON + 0.012, LAT + 0.004),  # street level: a spot
+        (LON - 0.05, LAT - 0.04, LON + 0.05, LAT + 0.04),  # zoomed out: a cluster of one
+    ):
+        canvas.fit_lonlat(*box)
+        canvas.settle()
+        image = parent.grab().toImage()
+        offset = canvas.pos()
+        cell = canvas.lonlat_to_widget(LON + d / 2, LAT + d / 2) + offset
+        case_pt = canvas.lonlat_to_widget(LON + 0.01, LAT) + offset
+        fill = image.pixelColor(cell)
+        assert fill.red() > 150 and fill.green() > 150 and fill.blue() < 160, fill.name()
+        assert any(
+            near(image.pixelColor(case_pt.x() + dx, case_pt.y() + dy), QColor(DEADLINE_COLORS["overdue"]))
+            for dx in range(-2, 3)
+            for dy in range(-2, 3)
+        )

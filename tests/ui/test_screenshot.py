@@ -9,10 +9,10 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
+from command_center.map.drawers import DISTRICT_FILL, DISTRICT_LINE
 from command_center.services.snapshot import CitySnapshot
 from command_center.ui.main_window import MainWindow
 from command_center.ui.screenshot import grab_to_png
-from command_center.ui.theme import PALETTE
 
 # The east district is the triangle (120.42, 41.50) (120.55, 41.50) (120.48, 41.62):
 ON_BOUNDARY = (120.515, 41.56)  # middle of its north-east edge, nothing else nearby
@@ -52,23 +52,24 @@ def test_window_screenshot_draws_boundaries(
     # Where the map draws the boundary, in screenshot pixels. The grab laid the window
     # out at 1280x800, so geometry now matches the PNG.
     scale = image.devicePixelRatio()
-    legend: QLabel = window.map_view.legend
+    canvas = window.map_canvas
+    overlays = [window.map_panel.search, window.map_panel.minimap]
 
     def in_png(lon: float, lat: float) -> QPoint:
-        p = window.map_view.map_to_widget(lon, lat)
-        assert not legend.geometry().contains(window.map_view.plot.mapFrom(window.map_view, p))
-        q = window.map_view.mapTo(window, p)
+        p = canvas.lonlat_to_widget(lon, lat)
+        assert not any(o.geometry().contains(canvas.mapTo(window.map_panel, p)) for o in overlays)
+        q = canvas.mapTo(window, p)
         return QPoint(round(q.x() * scale), round(q.y() * scale))
 
-    boundary = QColor(PALETTE.district_line)
+    boundary = QColor(DISTRICT_LINE)
     edge = in_png(*ON_BOUNDARY)
-    assert window.map_view.rect().contains(window.map_view.map_to_widget(*ON_BOUNDARY))
+    assert canvas.rect().contains(canvas.lonlat_to_widget(*ON_BOUNDARY))
     assert any(close(c, boundary, 40) for c in pixels_around(image, edge, 2)), (
         f"no boundary colour near {edge}: {[c.name() for c in pixels_around(image, edge, 1)]}"
     )
     inside = in_png(*INSIDE)
     assert not any(close(c, boundary, 60) for c in pixels_around(image, inside, 2))
-    assert close(image.pixelColor(inside), QColor(PALETTE.district_fill), 12)
+    assert close(image.pixelColor(inside), QColor(DISTRICT_FILL), 12)
 
 
 def test_grab_refuses_an_empty_size(qtbot: QtBot, tmp_path: Path) -> None:

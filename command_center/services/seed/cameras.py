@@ -59,12 +59,16 @@ def _build_cameras(
                 "lon": lon,
                 "lat": lat,
                 "heading_deg": float(rnd.randrange(0, 360, 15)),
+                "fov_deg": FIELDS_OF_VIEW[k % len(FIELDS_OF_VIEW)],
                 "district_code": c.district,
                 "grid_code": c.code,
                 "enabled": True,
             }
         )
     return _Cameras(rows, chosen)
+
+
+FIELDS_OF_VIEW = (55.0, 60.0, 75.0, 90.0)  # bullet cameras' lenses, degrees
 
 
 def _point_in(geom: Any, rng: np.random.Generator) -> tuple[float, float]:
