@@ -94,6 +94,26 @@ def case_kind(category_code: str) -> CaseKind:
     return CaseKind.COMPONENT if len(category_code) == 4 else CaseKind.EVENT
 
 
+# A case's symbol tells its class at a glance (GB/T 30428 major classes): every component
+# (部件: a thing that is damaged or missing) is a diamond; events (事件) differ by class.
+COMPONENT_SYMBOL = "d"
+EVENT_CLASS_SYMBOLS: dict[str, tuple[str, str]] = {  # major code → (symbol, class name)
+    "01": ("o", "市容环境"),
+    "02": ("s", "宣传广告"),
+    "03": ("t", "施工管理"),
+    "04": ("star", "突发事件"),
+    "05": ("h", "街面秩序"),
+}
+OTHER_EVENT_SYMBOL = "p"
+
+
+def case_symbol(category_code: str) -> str:
+    """The scatter symbol of a case of this category."""
+    if case_kind(category_code) is CaseKind.COMPONENT:
+        return COMPONENT_SYMBOL
+    return EVENT_CLASS_SYMBOLS.get(category_code[:2], (OTHER_EVENT_SYMBOL, ""))[0]
+
+
 def _curve(color: str, width: float = 1.0) -> pg.PlotCurveItem:
     return pg.PlotCurveItem(pen=pg.mkPen(color, width=width), connect="finite", antialias=False)
 
@@ -202,6 +222,8 @@ class RasterDrawer(Drawer):
         for op in ops:
             for path in op.paths:
                 bounds = bounds.united(path.boundingRect())
+        if not bounds.isNull():
+            bounds = bounds.adjusted(-1.0, -1.0, 1.0, 1.0)  # a due east–west line has height 0
         self.source = RasterSource(
             self.layer.name, ops, self.layer.visible, self.layer.opacity, bounds
         )
@@ -258,20 +280,42 @@ class _LabelledRaster(RasterDrawer):
     label_pt: ClassVar[float] = 10.0
     label_color: ClassVar[str] = "#e6edf3"
     label_min_scale: ClassVar[float] = math.inf  # hide labels zoomed out past this (m/px)
+    # Type grows as the map zooms in: +1 pt per halving of metres per pixel below
+    # `label_grow_below` (m/px), up to `label_grow_pt` points more.
+    label_grow_below: ClassVar[float] = 0.0
+    label_grow_pt: ClassVar[float] = 0.0
 
     def _make_items(self) -> list[pg.GraphicsObject]:
-        self.labels = LabelItem(font_pt=self.label_pt, color=self.label_color)
+        self.labels = _ViewAwareLabels(font_pt=self.label_pt, color=self.label_color)
         self.labels.set_min_scale(self.label_min_scale)
+        self.labels.on_view = self._scale_labels
+        self._label_scale = 1.0
+        self._shown_pt = self.label_pt
         return [self.labels]
+
+    def _scale_labels(self) -> None:
+        mpp = _metres_per_px(self.labels)
+        if mpp is None or self.label_grow_pt <= 0:
+            return
+        grow = 0.0
+        if mpp < self.label_grow_below:
+            grow = min(self.label_grow_pt, math.log2(self.label_grow_below / mpp))
+        points = round((self.label_pt + grow) * self._label_scale)
+        if points != self._shown_pt:
+            self._shown_pt = points
+            self.labels.set_font_size(points)
 
     def _apply_display(self) -> None:
         super()._apply_display()
         self.labels.setVisible(self.layer.visible)
         self.labels.setOpacity(self.layer.opacity)
 
-    def set_label_size(self, points: float) -> None:
-        """Bigger type for the wall screen."""
-        self.labels.set_font_size(points)
+    def set_label_scale(self, factor: float) -> None:
+        """Bigger type for the wall screen (1.0 = the desk's size)."""
+        self._label_scale = factor
+        self._shown_pt = round(self.label_pt * factor)
+        self.labels.set_font_size(self._shown_pt)
+        self._scale_labels()
 
 
 class DistrictDrawer(_LabelledRaster):
@@ -403,6 +447,8 @@ class ResponsibilityGridDrawer(_LabelledRaster, _CellDrawer):
     label_pt = 9.0
     label_color = "#c9b8ff"
     label_min_scale = 12.0
+    label_grow_below = 4.0
+    label_grow_pt = 4.0
 
     def _ops(self) -> list[PathOp]:
         self._pack()
@@ -552,6 +598,10 @@ class _ViewAwarePath(_ViewAware, PathItem):
     pass
 
 
+class _ViewAwareLabels(_ViewAware, LabelItem):
+    pass
+
+
 def _metres_per_px(item: pg.GraphicsObject) -> float | None:
     view = item.getViewBox()
     if view is None or view.width() <= 0:
@@ -664,7 +714,7 @@ _SEVERITY = {state: i for i, state in enumerate(SEVERITY_ORDER)}
 
 
 class CaseDrawer(_PointsDrawer):
-    """Cases: colour by deadline state, symbol by kind (component ◆, event ●). Zoomed out,
+    """Cases: colour by deadline state, symbol by class (`case_symbol`). Zoomed out,
     nearby cases merge into bubbles with counts, coloured by their most urgent member; the
     clusters are recomputed only when the zoom level or the cases change, never on a pan."""
 
@@ -704,8 +754,7 @@ class CaseDrawer(_PointsDrawer):
         return self._style_for(row, self.state_of(row))
 
     def _style_for(self, row: CaseRow, state: DeadlineState) -> tuple[str, QBrush]:
-        symbol = "d" if case_kind(row.category_code) is CaseKind.COMPONENT else "o"
-        return symbol, self._brushes[state]
+        return case_symbol(row.category_code), self._brushes[state]
 
     def _styles(self, rows: list[Any]) -> list[tuple[Any, QBrush]]:
         states = [self.state_of(r) for r in rows]  # once per case, for spots and clusters
@@ -833,6 +882,11 @@ class SquadDrawer(_PointsDrawer):
         self._timer = QTimer(self.scatter)
         self._timer.setInterval(33)
         self._timer.timeout.connect(self.step_glides)
+        # Many squads reporting at once rebuild the joined trail curve once, not once each.
+        self._trail_timer = QTimer(self.scatter)
+        self._trail_timer.setSingleShot(True)
+        self._trail_timer.setInterval(0)
+        self._trail_timer.timeout.connect(self.flush_trails)
         return items
 
     def _rows(self) -> dict[int, Any]:
@@ -883,6 +937,12 @@ class SquadDrawer(_PointsDrawer):
             self._trail_xy[key] = self._project_trail(key)
         else:
             self._trail_xy.pop(key, None)
+        if not self._trail_timer.isActive():
+            self._trail_timer.start()
+
+    def flush_trails(self) -> None:
+        """Join the trails into the curve now (otherwise done once the event loop turns)."""
+        self._trail_timer.stop()
         self._set_trails()
 
     def _set_xy(self, n: int, x: float, y: float) -> None:
@@ -913,6 +973,7 @@ class SquadDrawer(_PointsDrawer):
 
     def detach(self) -> None:
         self._timer.stop()
+        self._trail_timer.stop()
         self._glides.clear()
         super().detach()
 

@@ -7,8 +7,8 @@ stroking 300,000 vertices again on every paint costs tens of milliseconds. A
 
 * repaint, or a pan that stays inside the margin: one blit of the cached image;
 * a pan past the margin, a zoom, or changed data: the cached image is drawn (scaled if the
-  zoom changed) at once, and a new image is rendered on a worker thread; when it arrives the
-  item repaints (QImage and QPainterPath are safe to use off the GUI thread; the paths are
+  zoom changed) at once, and once the view has been still for `RENDER_DELAY_MS` a new image
+  is rendered on a worker thread; when it arrives the item repaints (QImage and QPainterPath are safe to use off the GUI thread; the paths are
   never changed after they are built, new data gets new paths);
 * the very first paint, with nothing cached, renders synchronously so that the first frame
   shows the whole picture.
@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QImage, QPainter, QPainterPath, QPen, QTransform
 
 __all__ = ["MARGIN", "PathOp", "RasterGroupItem", "RasterSource", "render_ops"]
@@ -37,7 +37,9 @@ __all__ = ["MARGIN", "PathOp", "RasterGroupItem", "RasterSource", "render_ops"]
 log = logging.getLogger("map")
 
 MARGIN = 0.5  # render this fraction of the view's width/height beyond each side
-MAX_IMAGE_PX = 6000  # longest side of a cached image (a zoom far in is clipped to this)
+MAX_IMAGE_PX = 6000
+RENDER_DELAY_MS = 120
+STROKE_PAD_PX = 8  # rendered beyond the geometry's bounds, for the width of lines  # a sharp image is rendered once the view has been still this long  # longest side of a cached image (a zoom far in is clipped to this)
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,10 @@ class RasterGroupItem(pg.GraphicsObject):
         self._future: Future[_Frame] | None = None
         self._pending: tuple[QRectF, float, float, float] | None = None
         self._lock = threading.RLock()
+        self._delay = QTimer(self)
+        self._delay.setSingleShot(True)
+        self._delay.setInterval(RENDER_DELAY_MS)
+        self._delay.timeout.connect(self._on_delay)
         self.renders = 0  # images rendered so far (tests count them)
         self.sync_renders = 0
         # Always queued: a render that finishes before its callback is attached would
@@ -175,7 +181,7 @@ class RasterGroupItem(pg.GraphicsObject):
         if not ok:
             return
         viewport = QRectF(widget.rect()) if widget is not None else QRectF(painter.viewport())
-        visible = inverse.mapRect(viewport).intersected(self._bounds)
+        visible = inverse.mapRect(viewport).intersected(self._padded(sx))
         if visible.isEmpty():
             return
         dpr = painter.device().devicePixelRatioF() if painter.device() else 1.0
@@ -201,14 +207,19 @@ class RasterGroupItem(pg.GraphicsObject):
             painter.drawImage(target, frame.image)
         painter.restore()
 
-    def _render_rect(self, view: QRectF) -> QRectF:
+    def _padded(self, sx: float) -> QRectF:
+        """The bounds plus `STROKE_PAD_PX` screen pixels: strokes reach past the geometry."""
+        pad = STROKE_PAD_PX / abs(sx)
+        return self._bounds.adjusted(-pad, -pad, pad, pad)
+
+    def _render_rect(self, view: QRectF, sx: float) -> QRectF:
         mx, my = view.width() * MARGIN, view.height() * MARGIN
-        return view.adjusted(-mx, -my, mx, my).intersected(self._bounds)
+        return view.adjusted(-mx, -my, mx, my).intersected(self._padded(sx))
 
     def _render_now(
         self, visible: QRectF, sx: float, sy: float, dpr: float, view: QRectF
     ) -> _Frame:
-        rect = self._render_rect(view)
+        rect = self._render_rect(view, sx)
         image, anchor = render_ops(self._sources, rect, sx, sy, dpr)
         self.renders += 1
         self.sync_renders += 1
@@ -216,10 +227,18 @@ class RasterGroupItem(pg.GraphicsObject):
         return self._frame
 
     def _request(self, view: QRectF, sx: float, sy: float, dpr: float) -> None:
-        """Ask the worker for an image of `view` (plus margin) at this scale; while one is in
-        flight, only the latest request is kept."""
+        """Ask for an image of `view` (plus margin) at this scale, once the view has been
+        still for `RENDER_DELAY_MS`; only the latest request is kept.
+
+        The delay matters: PySide6 holds the GIL inside `QPainter.drawPath`, so a render on
+        the worker slows the GUI thread's Python while it runs. Rendering only when a pan or
+        a wheel zoom pauses keeps that off the gesture itself."""
         with self._lock:
             self._pending = (QRectF(view), sx, sy, dpr)
+        self._delay.start()
+
+    def _on_delay(self) -> None:
+        with self._lock:
             if self._future is None:
                 self._submit_pending()
 
@@ -228,7 +247,7 @@ class RasterGroupItem(pg.GraphicsObject):
             return
         view, sx, sy, dpr = self._pending
         self._pending = None
-        rect = self._render_rect(view)
+        rect = self._render_rect(view, sx)
         sources, generation = self._sources, self._generation
         if self._executor is None:
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="map-raster")
@@ -254,7 +273,8 @@ class RasterGroupItem(pg.GraphicsObject):
             if future is not self._future:
                 return  # already taken by settle()
             self._future = None
-            self._submit_pending()
+            if self._pending is not None:
+                self._delay.start()
         if frame is not None:
             self._accept(frame)
         elif not future.cancelled() and future.exception() is not None:
@@ -268,9 +288,13 @@ class RasterGroupItem(pg.GraphicsObject):
         self.update()
 
     def settle(self, timeout: float = 30.0) -> None:
-        """Wait for the renders in flight (and the one queued after them) and show them."""
+        """Start the render that waits for the view to be still, wait for the renders in
+        flight, and show them."""
+        self._delay.stop()
         for _ in range(3):
             with self._lock:
+                if self._future is None:
+                    self._submit_pending()
                 future = self._future
             if future is None:
                 return
@@ -278,7 +302,6 @@ class RasterGroupItem(pg.GraphicsObject):
             with self._lock:
                 if future is self._future:
                     self._future = None
-                    self._submit_pending()
             self._accept(frame)
 
     @property
@@ -287,6 +310,7 @@ class RasterGroupItem(pg.GraphicsObject):
 
     def shutdown(self) -> None:
         """Stop the worker thread (the item is going away)."""
+        self._delay.stop()
         with self._lock:
             self._pending = None
             executor, self._executor = self._executor, None

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+import pyqtgraph as pg
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractListModel,
@@ -42,7 +43,9 @@ from PySide6.QtWidgets import (
 from command_center.domain.deadline_state import DeadlineState
 from command_center.map.drawers import (
     CHOROPLETH_COLORS,
+    COMPONENT_SYMBOL,
     DEADLINE_COLORS,
+    EVENT_CLASS_SYMBOLS,
     SQUAD_STATUS_COLORS,
 )
 from command_center.map.layers import Layer, LayerList, Signal, TileLayer, UnitGridLayer
@@ -402,6 +405,21 @@ def _swatch_icon(color: str, *, line: bool = False, size: int = SWATCH_PX) -> QP
     return pixmap
 
 
+def _symbol_icon(symbol: str, size: int = SWATCH_PX) -> QPixmap:
+    """The map's scatter symbol, in a neutral colour (colour is the deadline, above)."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.translate(size / 2, size / 2)
+    painter.scale(size - 3, size - 3)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(PALETTE.text))
+    painter.drawPath(pg.graphicsItems.ScatterPlotItem.Symbols[symbol])
+    painter.end()
+    return pixmap
+
+
 def _ramp_pixmap(colors: Sequence[str], width: int = 140, height: int = SWATCH_PX) -> QPixmap:
     pixmap = QPixmap(width, height)
     pixmap.fill(Qt.GlobalColor.transparent)
@@ -453,6 +471,13 @@ class LayerLegend(QWidget):
         if layer.kind == "cases":
             for state, text in DEADLINE_LABELS.items():
                 self._add_swatch(DEADLINE_COLORS[state], _legend_tr(text))
+            self._add_symbol(
+                COMPONENT_SYMBOL, QCoreApplication.translate("LayerLegend", "Component (部件)")
+            )
+            for symbol, name in EVENT_CLASS_SYMBOLS.values():
+                self._add_symbol(
+                    symbol, QCoreApplication.translate("LayerLegend", "Event: %1").replace("%1", name)
+                )
         elif layer.kind == "squads":
             for status, color in SQUAD_STATUS_COLORS.items():
                 self._add_swatch(color, status_name(status))
@@ -505,6 +530,12 @@ class LayerLegend(QWidget):
         swatch.setPixmap(_swatch_icon(color, line=line))
         self._row(swatch, QLabel(text))
         self.entries.append((color, text))
+
+    def _add_symbol(self, symbol: str, text: str) -> None:
+        icon = QLabel()
+        icon.setPixmap(_symbol_icon(symbol))
+        self._row(icon, QLabel(text))
+        self.entries.append((symbol, text))
 
     def _add_ramp(self, colors: Sequence[str], layer: Layer | None) -> None:
         ramp = QLabel()

@@ -406,6 +406,14 @@
         <translation>尚无时限</translation>
     </message>
     <message>
+        <source>Component (部件)</source>
+        <translation>部件</translation>
+    </message>
+    <message>
+        <source>Event: %1</source>
+        <translation>事件：%1</translation>
+    </message>
+    <message>
         <source>Route of the last 30 minutes</source>
         <translation>近30分钟轨迹</translation>
     </message>

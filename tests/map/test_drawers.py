@@ -197,6 +197,7 @@ def test_squad_moves_update_spot_and_trail(plot):
     drawer.step_glides()
     assert drawer.scatter.data["x"][spot] == pytest.approx(x[0])
     assert drawer.gliding == 0 and not drawer._timer.isActive()
+    drawer.flush_trails()  # (the event loop does this once per batch of reports)
     tx, _ = drawer.trails.getData()
     assert np.isfinite(tx).sum() == 2 and drawer.rebuilds == base
     # Moving north-east: the symbol is the arrow for a heading of 45° (rounded to 15°).
