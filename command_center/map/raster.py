@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QImage, QPainter, QPainterPath, QPen, QTransform
 
 __all__ = ["MARGIN", "PathOp", "RasterGroupItem", "RasterSource", "render_ops"]
@@ -113,10 +113,16 @@ def render_ops(
     return image, anchor
 
 
+class _Bridge(QObject):
+    """Carries a finished render from the worker to the item. It has no parent and the
+    worker's callback holds it, so it outlives an item deleted while a render runs; Qt drops
+    the queued delivery to a receiver that is gone."""
+
+    rendered = Signal(object)
+
+
 class RasterGroupItem(pg.GraphicsObject):
     """One graphics item drawing several static layers from a cached image."""
-
-    _rendered = Signal(object)  # a _Frame, from the worker thread
 
     def __init__(self, sources: Sequence[RasterSource] = ()) -> None:
         super().__init__()
@@ -136,7 +142,8 @@ class RasterGroupItem(pg.GraphicsObject):
         self.sync_renders = 0
         # Always queued: a render that finishes before its callback is attached would
         # otherwise call back at once, inside _request, on the GUI thread.
-        self._rendered.connect(self._take_frame, Qt.ConnectionType.QueuedConnection)
+        self._bridge = _Bridge()
+        self._bridge.rendered.connect(self._take_frame, Qt.ConnectionType.QueuedConnection)
         self._update_bounds()
 
     # -- content
@@ -250,7 +257,10 @@ class RasterGroupItem(pg.GraphicsObject):
         rect = self._render_rect(view, sx)
         sources, generation = self._sources, self._generation
         if self._executor is None:
-            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="map-raster")
+            executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="map-raster")
+            self._executor = executor
+            # An item deleted without shutdown() (its plot went away) stops its thread too.
+            self.destroyed.connect(lambda *_: executor.shutdown(wait=False, cancel_futures=True))
 
         def work() -> _Frame:
             image, anchor = render_ops(sources, rect, sx, sy, dpr)
@@ -258,14 +268,13 @@ class RasterGroupItem(pg.GraphicsObject):
 
         future = self._executor.submit(work)
         self._future = future
-        future.add_done_callback(self._done)
+        bridge = self._bridge  # not self: the callback must not touch the item
 
-    def _done(self, future: Future[_Frame]) -> None:  # worker thread
-        if future.cancelled() or future.exception() is not None:
-            frame = None
-        else:
-            frame = future.result()
-        self._rendered.emit((future, frame))
+        def done(f: Future[_Frame]) -> None:  # worker thread (or here, if already done)
+            frame = None if f.cancelled() or f.exception() is not None else f.result()
+            bridge.rendered.emit((f, frame))
+
+        future.add_done_callback(done)
 
     def _take_frame(self, payload: object) -> None:  # GUI thread
         future, frame = payload  # type: ignore[misc]

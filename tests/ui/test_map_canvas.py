@@ -161,3 +161,20 @@ def test_every_kind_of_item_lands_on_its_lonlat_when_a_parent_window_is_grabbed(
             for dx in range(-2, 3)
             for dy in range(-2, 3)
         )
+
+
+def test_case_spots_are_built_only_when_the_map_zooms_in_past_the_clusters(qtbot):
+    canvas = shown_canvas(qtbot)  # ~7 Mercator m per px: clustered
+    cases = canvas.scene.layers["cases"]
+    cases.set_cases([make_case(i, lon=LON + i * 1e-4, lat=LAT) for i in range(50)])
+    drawer = canvas.scene.drawer("cases")
+    assert drawer.clustered and drawer.spots_stale and len(drawer.scatter.data) == 0
+    # Selection works from the drawer's own arrays meanwhile.
+    x, y = drawer.x[7], drawer.y[7]
+    assert drawer.ids_in(x - 1, y - 1, x + 1, y + 1) == [7]
+    cases.update_case(replace(cases.cases[3], deadline_at=NOW - timedelta(hours=1)))
+    canvas.fit_lonlat(LON - 0.002, LAT - 0.0015, LON + 0.002, LAT + 0.0015)
+    assert not drawer.clustered and not drawer.spots_stale
+    assert len(drawer.scatter.data) == 50
+    pt = canvas.lonlat_to_widget(LON + 3e-4, LAT)
+    assert colour_near(canvas, pt, DEADLINE_COLORS["overdue"])  # the update made while stale
