@@ -52,6 +52,7 @@ __all__ = [
     "TrailPoint",
     "UnitGridLayer",
     "default_layers",
+    "frozen_copy",
 ]
 
 SQUAD_TRAIL_WINDOW = timedelta(minutes=30)
@@ -643,6 +644,45 @@ class LayerList:
 
     def __repr__(self) -> str:
         return f"<LayerList {list(self.names)}>"
+
+
+def frozen_copy(layers: LayerList) -> LayerList:
+    """A copy of the list that shares no mutable state with it and has no listeners, for
+    work on another thread (an export) while the map goes on changing. Rows are immutable
+    and shared; squads' trails are not copied."""
+    out = LayerList()
+    for layer in layers:
+        kw = {"visible": layer.visible, "opacity": layer.opacity}
+        copy: Layer
+        if isinstance(layer, TileLayer):
+            copy = TileLayer(layer.name, source=layer.source, **kw)
+        elif isinstance(layer, DistrictLayer):
+            copy = DistrictLayer(layer.name, **kw)
+            copy.set_districts(layer.districts)
+        elif isinstance(layer, RiverLayer):
+            copy = RiverLayer(layer.name, **kw)
+            copy.set_lines(layer.lines)
+        elif isinstance(layer, _CellLayer):
+            copy = type(layer)(layer.name, **kw)
+            copy.set_cells(dict(layer.cells), labels=dict(layer.labels))
+            if isinstance(layer, UnitGridLayer) and isinstance(copy, UnitGridLayer):
+                copy.set_values(dict(layer.values))
+        elif isinstance(layer, HeatmapLayer):
+            copy = HeatmapLayer(layer.name, **kw)
+            copy.set_points(layer.lons, layer.lats, layer.weights)
+        elif isinstance(layer, CameraLayer):
+            copy = CameraLayer(layer.name, **kw)
+            copy.set_cameras(layer.cameras.values())
+        elif isinstance(layer, CaseLayer):
+            copy = CaseLayer(layer.name, **kw)
+            copy.set_cases(layer.cases.values())
+        elif isinstance(layer, SquadLayer):
+            copy = SquadLayer(layer.name, trail_window=layer.trail_window, **kw)
+            copy.set_squads(layer.squads.values())
+        else:
+            raise TypeError(f"frozen_copy does not know layer kind {layer.kind!r}")
+        out.append(copy)
+    return out
 
 
 def default_layers(tile_source: str | None = None) -> LayerList:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from command_center import __version__
 from command_center.map.export_html import export_html
+from command_center.map.layers import frozen_copy
 from command_center.map.search import SearchHit
 from command_center.services.snapshot import CitySnapshot
 from command_center.ui.actions import ActionRegistry, build_menus
@@ -36,9 +37,11 @@ from command_center.ui.kpi_strip import KpiStrip
 from command_center.ui.layer_dock import LayerDockWidget
 from command_center.ui.map_panel import MapPanel
 from command_center.ui.squad_board import SquadBoard
+from command_center.ui.taskman import TaskManager
 from command_center.ui.theme import PALETTE
 
 SNAPSHOT_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+NOTICE_MS = 20_000  # how long an answer on the map (nearest cameras…) stays
 
 
 class MainWindow(QMainWindow):
@@ -52,6 +55,7 @@ class MainWindow(QMainWindow):
     refreshRequested = Signal()
     caseActivated = Signal(int)
     reportRequested = Signal(float, float)  # noqa: N815 — lon, lat from the map's menu
+    mapExported = Signal(str)  # noqa: N815 — the HTML map written by export_map_html
 
     def __init__(
         self,
@@ -79,6 +83,7 @@ class MainWindow(QMainWindow):
         self.layer_dock_widget.set_tile_sources(tile_sources)
         self.details = FeatureDetailsPanel()
         self._snapshot: CitySnapshot | None = None
+        self._exports: TaskManager | None = None  # a worker for file exports, made on first use
         self.case_queue = CaseQueue()
         self.squad_board = SquadBoard()
         self.camera_wall = CameraWall()
@@ -345,7 +350,7 @@ class MainWindow(QMainWindow):
         by_id = rows.cameras if kind == "cameras" else rows.squads  # type: ignore[attr-defined]
         parts = [f"{by_id[i].name} {round(m)} m" for i, m in found if i in by_id]
         title = self.tr("Nearest cameras") if kind == "cameras" else self.tr("Nearest squads")
-        self.map_canvas.show_notice(f"{title}: " + "; ".join(parts))
+        self.map_canvas.show_notice("\n".join([f"{title}:", *parts]), timeout_ms=NOTICE_MS)
 
     def _on_rubber_band(self, features: list) -> None:
         counts: dict[str, int] = {}
@@ -373,23 +378,37 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Map saved to {path}").format(path=out), 10_000)
         return out
 
-    def export_map_html(self, path: Path | str | None = None) -> Path | None:
-        """Save the map's layers as an interactive HTML page that works with no network."""
+    def export_map_html(self, path: Path | str | None = None) -> None:
+        """Save the map's layers as an interactive HTML page that works with no network.
+
+        The page is built on a worker thread (folium takes ~0.5 s for the demo city) from a
+        frozen copy of the layers; `mapExported(path)` follows, or an error in the status bar.
+        """
         if path is None:
             chosen, _ = QFileDialog.getSaveFileName(
                 self, self.tr("Export interactive map"), "map.html", self.tr("Web pages (*.html)")
             )
             if not chosen:
-                return None
+                return
             path = chosen
-        out = export_html(
-            self.map_panel.layers,
-            Path(path),
-            now=self.clock(),
-            bounds=self.map_canvas.view_lonlat(),
+        layers = frozen_copy(self.map_panel.layers)
+        target, now, bounds = Path(path), self.clock(), self.map_canvas.view_lonlat()
+        if self._exports is None:
+            self._exports = TaskManager(self, name="map-export")
+        self._exports.run(
+            lambda: export_html(layers, target, now=now, bounds=bounds),
+            self._exported,
+            self._export_failed,
         )
+
+    def _exported(self, out: Path) -> None:
         self.statusBar().showMessage(self.tr("Map saved to {path}").format(path=out), 10_000)
-        return out
+        self.mapExported.emit(str(out))
+
+    def _export_failed(self, exc: BaseException) -> None:
+        self.statusBar().showMessage(
+            self.tr("Could not export the map: {error}").format(error=exc), 15_000
+        )
 
     # -- action callbacks ---------------------------------------------------------------
     def set_full_screen(self, on: bool) -> None:
@@ -417,6 +436,9 @@ class MainWindow(QMainWindow):
         return box
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt API)
+        if self._exports is not None:
+            self._exports.shutdown()
+            self._exports = None
         self.map_panel.close_map()
         super().closeEvent(event)
 

@@ -13,9 +13,10 @@ Signals carry plain values; slots elsewhere decide what to do with them.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -25,6 +26,7 @@ from PySide6.QtCore import (
     QPointF,
     QRectF,
     Qt,
+    QTimer,
     QVariantAnimation,
     Signal,
 )
@@ -51,6 +53,7 @@ NEAREST_COUNT = 5
 KEY_PAN_FRACTION = 0.2
 KEY_ZOOM_FACTOR = 1.5
 FLY_MS = 350
+NOTICE_SIDE_PX = 230  # the notice keeps clear of the scale bar and the coordinate readout
 
 
 class MapViewBox(pg.ViewBox):
@@ -175,7 +178,11 @@ class MapCanvas(QWidget):
         self.notice.setStyleSheet(
             "QLabel { background: rgba(120, 60, 0, 220); color: #fff3e0; padding: 3px 8px; }"
         )
+        self.notice.setWordWrap(True)
         self.notice.hide()
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.timeout.connect(self.clear_notice)
         self._home: tuple[float, float, float, float] | None = None
         self.selected: tuple[str, object] | None = None
         # Highlights: the selected feature, and the results of "nearest …".
@@ -337,10 +344,11 @@ class MapCanvas(QWidget):
         x, y = project([row.lon], [row.lat])
         return float(x[0]), float(y[0])
 
-    def _rows(self, kind: str) -> dict | None:
+    def _rows(self, kind: str) -> Mapping[int, Any] | None:
+        """The id → row mapping of the cases, cameras or squads layer (read-only view)."""
         for layer in self.layers:
             if layer.kind == kind:
-                return dict(getattr(layer, kind))
+                return getattr(layer, kind)
         return None
 
     def nearest(self, kind: str, lon: float, lat: float, count: int = NEAREST_COUNT) -> list:
@@ -406,14 +414,23 @@ class MapCanvas(QWidget):
 
     # -- overlays
 
-    def show_notice(self, text: str) -> None:
+    def show_notice(self, text: str, timeout_ms: int = 0) -> None:
+        """A line over the bottom of the map (wrapped when long); `timeout_ms` > 0 hides it
+        after that long (answers such as "nearest cameras"), 0 keeps it (a failing tile
+        server) until replaced or cleared."""
         self.notice.setText(text)
+        self.notice.setMaximumWidth(max(240, self.width() - 2 * NOTICE_SIDE_PX))
         self.notice.adjustSize()
         self._place_overlays()
         self.notice.show()
         self.notice.raise_()
+        if timeout_ms > 0:
+            self._notice_timer.start(timeout_ms)
+        else:
+            self._notice_timer.stop()
 
     def clear_notice(self) -> None:
+        self._notice_timer.stop()
         self.notice.hide()
 
     def settle(self) -> None:
@@ -450,7 +467,10 @@ class MapCanvas(QWidget):
             self.width() - self.readout.width() - 8, self.height() - self.readout.height() - 8
         )
         self.readout.raise_()
-        self.notice.move((self.width() - self.notice.width()) // 2, 8)
+        self.notice.move(
+            (self.width() - self.notice.width()) // 2,
+            self.height() - self.notice.height() - 12,
+        )
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
         key = event.key()

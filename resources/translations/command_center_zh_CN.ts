@@ -584,6 +584,10 @@
         <translation>网页 (*.html)</translation>
     </message>
     <message>
+        <source>Could not export the map: {error}</source>
+        <translation>无法导出地图：{error}</translation>
+    </message>
+    <message>
         <source>About</source>
         <translation>关于</translation>
     </message>

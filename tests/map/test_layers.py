@@ -17,6 +17,7 @@ from command_center.map.layers import (
     SquadLayer,
     UnitGridLayer,
     default_layers,
+    frozen_copy,
 )
 from command_center.services.snapshot import CaseRow, SquadRow
 
@@ -359,3 +360,26 @@ def test_no_tile_source_by_default_and_switching_emits_once() -> None:
     assert seen == [tiles, tiles]
     with pytest.raises(ValueError, match="non-empty string"):
         tiles.set_source("")
+
+
+def test_a_frozen_copy_has_the_data_and_not_the_later_changes():
+    layers = default_layers("tdt")
+    ring = ((120.0, 41.0), (120.1, 41.0), (120.1, 41.1), (120.0, 41.0))
+    layers["unit_grids"].set_cells({"A": ring, "B": ring})
+    layers["unit_grids"].set_values({"A": 2.0})
+    layers["responsibility_grids"].set_cells({"R": ring}, labels={"R": "站前"})
+    layers["cases"].set_cases([case(1), case(2)])
+    layers["squads"].set_squads([squad(7)])
+    layers["heatmap"].set_points([120.0], [41.0])
+    layers["cameras"].opacity = 0.5
+    copy = frozen_copy(layers)
+    assert copy.names == layers.names
+    assert copy["tiles"].source == "tdt" and copy["cameras"].opacity == 0.5
+    assert dict(copy["unit_grids"].values) == {"A": 2.0}
+    assert dict(copy["responsibility_grids"].labels) == {"R": "站前"}
+    assert set(copy["cases"].cases) == {1, 2} and set(copy["squads"].squads) == {7}
+    listeners = Recorder().watch_layer(copy["cases"])
+    layers["cases"].remove_case(1)
+    layers["unit_grids"].set_values({"B": 1.0})
+    assert set(copy["cases"].cases) == {1, 2} and dict(copy["unit_grids"].values) == {"A": 2.0}
+    assert listeners.events == []

@@ -157,7 +157,9 @@ def test_exports_png_and_offline_html(qtbot, city_snapshot, tmp_path: Path):
     png = window.export_map_png(tmp_path / "view.png")
     image = QImage(str(png))
     assert image.size() == window.map_canvas.size()
-    html = window.export_map_html(tmp_path / "map.html").read_text(encoding="utf-8")
+    with qtbot.waitSignal(window.mapExported, timeout=20_000) as done:
+        window.export_map_html(tmp_path / "map.html")  # built on a worker thread
+    html = Path(done.args[0]).read_text(encoding="utf-8")
     assert "CY2025000002" in html and find_external_assets(html) == []
 
 
