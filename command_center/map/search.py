@@ -74,6 +74,15 @@ KINDS: tuple[str, ...] = (
     KIND_CASE,
 )  # also the order of hits within a tier
 
+# The map layer kind a hit's feature is drawn in (districts and responsibility grids are
+# not selectable features).
+LAYER_KIND: dict[str, str] = {
+    KIND_CASE: "cases",
+    KIND_CAMERA: "cameras",
+    KIND_SQUAD: "squads",
+    KIND_GRID: "unit_grids",
+}
+
 POINT_BOX_M = 300.0  # side of the box a point feature is shown in
 _SEP = "\x1f"  # joins terms in the substring haystack; never part of a normalised term
 _PENDING_LIMIT = 256  # queued additions before a kind's haystack is rebuilt

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from command_center import __version__
 from command_center.map.export_html import export_html
 from command_center.map.layers import frozen_copy
-from command_center.map.search import SearchHit
+from command_center.map.search import LAYER_KIND, SearchHit
 from command_center.services.snapshot import CitySnapshot
 from command_center.ui.actions import ActionRegistry, build_menus
 from command_center.ui.camera_wall import CameraWall
@@ -335,9 +335,8 @@ class MainWindow(QMainWindow):
         self.details_dock.show()
 
     def _on_search_hit(self, hit: SearchHit) -> None:
-        kind = {"case": "cases", "camera": "cameras", "squad": "squads", "grid": "unit_grids"}
-        if hit.kind in kind:
-            self.show_feature(kind[hit.kind], hit.key)
+        if hit.kind in LAYER_KIND:
+            self.show_feature(LAYER_KIND[hit.kind], hit.key)
 
     def _on_report_here(self, lon: float, lat: float) -> None:
         self.statusBar().showMessage(

@@ -24,7 +24,7 @@ from command_center.map.layers import (
     UnitGridLayer,
     default_layers,
 )
-from command_center.map.search import SearchHit, SearchIndex
+from command_center.map.search import LAYER_KIND, SearchHit, SearchIndex
 from command_center.services.snapshot import CitySnapshot
 from command_center.ui.map_canvas import MapCanvas
 from command_center.ui.map_search import MapSearchBox
@@ -186,12 +186,7 @@ class MapPanel(QWidget):
     def _on_picked(self, hit: SearchHit) -> None:
         if hit.bbox is not None:
             self.canvas.fly_to(*hit.bbox)
-        kind = {
-            "case": "cases",
-            "camera": "cameras",
-            "squad": "squads",
-            "grid": "unit_grids",
-        }.get(hit.kind)
+        kind = LAYER_KIND.get(hit.kind)
         if kind is not None:
             self.canvas.select(kind, hit.key)
         self.hitPicked.emit(hit)
