@@ -657,6 +657,10 @@ def cone_polygons(
     return px, py
 
 
+def _cone_key(row: Any) -> tuple:
+    return row.lon, row.lat, row.heading_deg, row.fov_deg, row.enabled
+
+
 class CameraDrawer(_PointsDrawer):
     """Cameras: a square each, and at street level a translucent view cone from the
     camera's heading and field of view (all cones are one path)."""
@@ -668,6 +672,7 @@ class CameraDrawer(_PointsDrawer):
     def __init__(self, layer: Layer, *, clock: Clock = datetime.now) -> None:
         self._on = QBrush(QColor("#c792ea"))
         self._off = QBrush(QColor("#55606e"))
+        self._cone_keys: dict[int, tuple] = {}
         super().__init__(layer, clock=clock)
 
     def _make_items(self) -> list[pg.GraphicsObject]:
@@ -687,9 +692,12 @@ class CameraDrawer(_PointsDrawer):
 
     def _update_feature(self, key: int) -> None:
         super()._update_feature(key)
-        self._set_cones()
+        row = self.layer.cameras.get(key)
+        if self._cone_keys.get(key) != (None if row is None else _cone_key(row)):
+            self._set_cones()  # only a camera whose cone changed redraws the cones
 
     def _set_cones(self) -> None:
+        self._cone_keys = {i: _cone_key(r) for i, r in self.layer.cameras.items()}
         rows = [
             r
             for r in self.layer.cameras.values()

@@ -211,3 +211,24 @@ def test_detach_stops_listening(plot):
     scene.close()
     layers["cases"].set_cases([case(1)])
     assert len(drawer.scatter.data) == 0 and scene_items(plot) == 0
+
+
+def test_camera_cones_follow_heading_and_only_a_changed_cone_redraws_them(plot):
+    layers = full_layers()
+    scene = MapScene(layers, plot)
+    cams = layers["cameras"]
+    rows = [CameraRow(i, f"C{i}", "", 120.4 + i * 1e-3, 41.5, "", True, 90.0, 60.0) for i in range(5)]
+    cams.set_cameras(rows)
+    drawer = scene.drawer(cams)
+    path = drawer.cones._path
+    assert path.elementCount() > 0
+    # Looking east (90°): the cone lies east of the camera.
+    x, y = project([120.4], [41.5])
+    box = path.boundingRect()
+    assert box.left() >= x[0] - 1 and box.right() > x[0] + 50
+    calls = []
+    drawer._set_cones = lambda: calls.append(1)  # type: ignore[method-assign]
+    cams.update_camera(replace(rows[1], name="renamed"))
+    assert calls == []
+    cams.update_camera(replace(rows[1], heading_deg=180.0))
+    assert calls == [1]
