@@ -890,6 +890,18 @@ def _arrow_symbols(step_deg: int = 15) -> dict[int, QPainterPath]:
 
 
 _ARROWS = _arrow_symbols()
+
+
+def _ring_symbol() -> QPainterPath:
+    """A squad whose heading is not known: a ring, unlike the cases' solid dots."""
+    path = QPainterPath()
+    path.addEllipse(QRectF(-0.5, -0.5, 1.0, 1.0))
+    path.addEllipse(QRectF(-0.2, -0.2, 0.4, 0.4))
+    path.setFillRule(Qt.FillRule.OddEvenFill)
+    return path
+
+
+_RING = _ring_symbol()
 GLIDE_S = 1.0  # a squad's marker glides to a new position over this long
 
 
@@ -943,7 +955,7 @@ class SquadDrawer(_PointsDrawer):
 
     def _style(self, row: Any) -> tuple[Any, QBrush]:
         heading = self.heading_of(row)
-        symbol: Any = "o" if heading is None else _ARROWS[int(round(heading / 15.0)) % 24 * 15]
+        symbol: Any = _RING if heading is None else _ARROWS[int(round(heading / 15.0)) % 24 * 15]
         return symbol, self._brushes.get(row.status, self._other)
 
     def _rebuild(self) -> None:
