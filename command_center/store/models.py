@@ -152,6 +152,8 @@ class Person(Base):
     squad_id: Mapped[int | None] = mapped_column(ForeignKey("squads.id"), index=True)
     phone: Mapped[str | None] = mapped_column(String(30))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    username: Mapped[str | None] = mapped_column(String(40), unique=True, index=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200))  # services.auth format
 
 
 class PersonRole(Base):
@@ -280,6 +282,7 @@ class CaseEvent(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     note: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[dict | None] = mapped_column(JSON)
+    workstation: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (_enum_check("action", Action),)
 
@@ -325,6 +328,18 @@ class Order(Base):
             name="status_valid",
         ),
     )
+
+
+class ChangeLog(Base):
+    """One row per row a transaction wrote, in commit order: what other workstations follow
+    (`live.changefeed`; PostgreSQL also sends NOTIFY cc_changes with the newest id)."""
+
+    __tablename__ = "change_log"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    table_name: Mapped[str] = mapped_column(String(40))
+    row_id: Mapped[int] = mapped_column(BigInteger)
+    workstation: Mapped[str] = mapped_column(String(64))
 
 
 # Tables whose names `db stats` reports, in a stable order.
