@@ -29,6 +29,8 @@ from command_center.domain.workflow import (
     WorkflowError,
     plan_transition,
 )
+from command_center.services import changelog
+from command_center.services.changelog import default_workstation
 from command_center.services.changes import Changes, ConflictError, NotFound, ServiceError
 from command_center.services.locate import GridLocator
 from command_center.store.engine import Store
@@ -60,12 +62,14 @@ class CaseService:
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(CST),
         locator: GridLocator | None = None,
+        workstation: str | None = None,
     ) -> None:
         self.store = store
         self.catalogue = catalogue
         self.calendar = calendar
         self.clock = clock
         self.locator = locator or GridLocator(store)
+        self.workstation = (workstation or default_workstation())[:64]
 
     # -- intake ---------------------------------------------------------------------------
     def report(
@@ -118,8 +122,10 @@ class CaseService:
                     )
                     s.add(case)
                     s.flush()
-                    event = _record(s, case, step)
-                    return Changes.of(cases=case.id, case_events=event.id)
+                    event = _record(s, case, step, workstation=self.workstation)
+                    changes = Changes.of(cases=case.id, case_events=event.id)
+                    changelog.record(s, changes, self.workstation, now)
+                    return changes
             except IntegrityError as exc:
                 # Two workstations numbered a case in the same instant: take the next number.
                 if "case_no" not in str(exc.orig) or attempt == 4:
@@ -297,11 +303,13 @@ class CaseService:
                     case.updated_at = now
                     if recompute_deadline and case.dispatched_at is not None:
                         case.deadline_at = self._deadline(s, case, extra_step=step)
-                event = _record(s, case, step, data)
+                event = _record(s, case, step, data, workstation=self.workstation)
                 s.flush()
                 log.info("%s case %s: %s → %s by %s", action.value, case.case_no,
                          step.from_state, step.to_state, actor.role.value)
-                return Changes.of(cases=case.id, case_events=event.id)
+                changes = Changes.of(cases=case.id, case_events=event.id)
+                changelog.record(s, changes, self.workstation, now)
+                return changes
         except StaleDataError:
             raise ConflictError(
                 f"case {case_id} was changed by another workstation at the same moment; "
@@ -366,8 +374,11 @@ class CaseService:
         )
 
 
-def _record(s: Session, case: Case, step, data: dict | None = None) -> CaseEvent:
+def _record(
+    s: Session, case: Case, step, data: dict | None = None, *, workstation: str | None = None
+) -> CaseEvent:
     event = CaseEvent(
+        workstation=workstation,
         case_id=case.id,
         action=step.action.value,
         from_state=step.from_state.value if step.from_state else None,
