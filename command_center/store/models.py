@@ -321,6 +321,8 @@ class Order(Base):
     status: Mapped[str] = mapped_column(String(20), default="issued")
     acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    received_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # the addressee saw it
+    reply: Mapped[str | None] = mapped_column(Text)  # the addressee's latest word on it
 
     __table_args__ = (
         CheckConstraint(
@@ -328,6 +330,14 @@ class Order(Base):
             name="status_valid",
         ),
     )
+
+
+class OrderCase(Base):
+    """The cases an order is about (an order may name several)."""
+
+    __tablename__ = "order_cases"
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
 
 
 class ChangeLog(Base):
