@@ -1,7 +1,7 @@
 """Composition root: the command line, settings, the store and services, and the window.
 
     command-center [--db URL] [--config PATH] [--lang zh_CN|en]
-                   [--screenshot PNG [--size WxH]]
+                   [--user NAME --password PW] [--screenshot PNG [--size WxH]]
     command-center [--db URL] db upgrade | db seed [--cases N] | db stats [--json]
 
 Anything a user can get wrong (a bad URL, an unreachable server, a corrupt file, a newer
@@ -13,12 +13,14 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from command_center.config import (
     LANGUAGES,
@@ -34,6 +36,9 @@ from command_center.domain.catalogue import Catalogue, CatalogueError
 from command_center.services.changes import ServiceError
 from command_center.store import migrate
 from command_center.store.engine import Store, StoreError, make_engine
+
+if TYPE_CHECKING:
+    from command_center.services.auth import Operator
 
 log = logging.getLogger("app")
 EXIT_USAGE = 2
@@ -51,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", metavar="URL", help="sqlite:///PATH or postgresql+psycopg://HOST/DB")
     p.add_argument("--config", metavar="PATH", type=Path, help="settings file (TOML)")
     p.add_argument("--lang", choices=LANGUAGES, help="UI language (default zh_CN)")
+    p.add_argument("--user", metavar="NAME",
+                   help="sign in as NAME without the dialog (with --password or $CC_PASSWORD)")
+    p.add_argument("--password", metavar="PW", help="the password for --user")
     p.add_argument("--screenshot", metavar="PNG", type=Path,
                    help="render the main window offscreen to PNG and exit")
     p.add_argument("--size", default="1920x1080", help="window size for --screenshot (WxH)")
@@ -197,8 +205,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         size = _parse_size(args.size)
         map_box = _parse_box(args.map_box) if args.map_box else None
         map_layers = _parse_layers(args.layer)
+        credentials = _credentials(args, ctx)
         store, needs_seed = prepare_gui_store(ctx)
-        catalogue, calendar = _domain()
+        try:
+            catalogue, calendar = _domain()
+            operator = None
+            if credentials is not None:
+                if needs_seed:
+                    # The demo users come with the demo city: seed it here and now, so
+                    # that the scripted sign-in below finds them.
+                    _seed(store, 55_000, _terminal_progress)
+                    print(file=sys.stderr)
+                    needs_seed = False
+                operator = _sign_in(store, *credentials, fallback=args.user is None)
+        except BaseException:
+            store.dispose()
+            raise
     except (UserError, StoreError, ConfigError, CatalogueError, ServiceError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -215,7 +237,43 @@ def main(argv: Sequence[str] | None = None) -> int:
         size=size,
         map_box=map_box,
         map_layers=map_layers,
+        operator=operator,
     )
+
+
+def _credentials(args: argparse.Namespace, ctx: Context) -> tuple[str, str] | None:
+    """(user, password) to sign in with, without the dialog; None: no scripted sign-in.
+
+    A screenshot on the embedded demo database signs in as the demo dispatcher, so that it
+    never waits for anyone.
+    """
+    if args.user is None:
+        if args.password is not None:
+            raise UserError("--password needs --user NAME")
+        if args.screenshot is not None and ctx.is_default_db:
+            from command_center.services.auth import DEMO_PASSWORD
+
+            return "dispatcher", DEMO_PASSWORD
+        return None
+    password = args.password if args.password is not None else os.environ.get("CC_PASSWORD")
+    if password is None:
+        raise UserError(f"--user {args.user}: give the password with --password or $CC_PASSWORD")
+    return args.user, password
+
+
+def _sign_in(store: Store, user: str, password: str, *, fallback: bool) -> Operator | None:
+    """The operator for these credentials. With `fallback` (the screenshot's default user)
+    a database without that user gives None and a warning instead of an error."""
+    from command_center.services.auth import AuthService, SignInError
+
+    try:
+        return AuthService(store).sign_in(user, password)
+    except SignInError:
+        if not fallback:
+            raise
+        log.warning("no demo user %r in %s (seeded before sign-in existed?): signed in as "
+                    "no one", user, store.label)
+        return None
 
 
 def _parse_box(text: str) -> tuple[float, float, float, float]:

@@ -28,6 +28,7 @@ from command_center import __version__
 from command_center.map.export_html import export_html
 from command_center.map.layers import frozen_copy
 from command_center.map.search import LAYER_KIND, SearchHit
+from command_center.services.auth import Operator
 from command_center.services.snapshot import CitySnapshot
 from command_center.ui.actions import ActionRegistry, build_menus
 from command_center.ui.camera_wall import CameraWall
@@ -36,6 +37,7 @@ from command_center.ui.feature_details import FeatureDetailsPanel
 from command_center.ui.kpi_strip import KpiStrip
 from command_center.ui.layer_dock import LayerDockWidget
 from command_center.ui.map_panel import MapPanel
+from command_center.ui.sign_in import operator_label
 from command_center.ui.squad_board import SquadBoard
 from command_center.ui.taskman import TaskManager
 from command_center.ui.theme import PALETTE
@@ -56,6 +58,7 @@ class MainWindow(QMainWindow):
     caseActivated = Signal(int)
     reportRequested = Signal(float, float)  # noqa: N815 — lon, lat from the map's menu
     mapExported = Signal(str)  # noqa: N815 — the HTML map written by export_map_html
+    snapshotApplied = Signal()  # noqa: N815 — a picture of the city has been shown
 
     def __init__(
         self,
@@ -67,9 +70,11 @@ class MainWindow(QMainWindow):
         tile_source: str | None = None,
         tile_sources: Sequence[str] = (),
         clock: Callable[[], datetime] = datetime.now,
+        operator: Operator | None = None,
     ) -> None:
         super().__init__(parent)
         self.clock = clock
+        self.operator = operator  # who signed in; None: no sign-in (tests, scripts)
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("Smart Urban Management Command Center — Chaoyang City"))
         self.setDockNestingEnabled(True)
@@ -131,11 +136,23 @@ class MainWindow(QMainWindow):
         self.set_db_label(db_label)
         self._show_counts(0, 0)
         self.time_label.setText(self.tr("No data yet"))
+        self.operator_label = self._status_label("operatorLabel")
+        self.operator_label.setVisible(False)
 
         # actions and menus
         self._register_default_actions()
         self.qactions = build_menus(self.actions_registry, self.menuBar())
         self._connect_signals()
+        if operator is not None:
+            self.set_operator(operator)
+
+    def set_operator(self, operator: Operator) -> None:
+        """Who works at this window now: the status bar says so and the menus offer only
+        what the operator's roles may do (the services refuse the rest anyway)."""
+        self.operator = operator
+        self.operator_label.setText(operator_label(operator))
+        self.operator_label.setVisible(True)
+        self.actions_registry.apply_operator(operator.roles)
 
     # -- assembling -----------------------------------------------------------------
     def _dock(self, name: str, title: str, widget: QWidget) -> QDockWidget:
@@ -290,6 +307,7 @@ class MainWindow(QMainWindow):
         self.case_queue.set_cases(snapshot.open_cases, district_names)
         self.squad_board.set_squads(snapshot.squads)
         self.camera_wall.set_cameras(snapshot.cameras)
+        self.snapshotApplied.emit()
 
     def set_db_label(self, db_label: str) -> None:
         self.db_label.setText(self.tr("Database: {label}").format(label=db_label))

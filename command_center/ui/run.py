@@ -18,13 +18,16 @@ from PySide6.QtWidgets import QApplication
 from command_center.config import Settings
 from command_center.domain.calendar import CST, WorkCalendar
 from command_center.domain.catalogue import Catalogue
+from command_center.live.changefeed import ChangeFeed, ChangeSignals
 from command_center.map.tile_drawer import TileDrawer, TileSignals
 from command_center.map.tiles import sources_from_settings
+from command_center.services.auth import AuthService, Operator
 from command_center.services.queries import load_snapshot
 from command_center.store.engine import Store
 from command_center.ui.i18n import install_translator
 from command_center.ui.main_window import MainWindow
 from command_center.ui.screenshot import grab_to_png
+from command_center.ui.sign_in import SignInDialog
 from command_center.ui.taskman import TaskManager
 from command_center.ui.theme import apply_theme
 
@@ -81,6 +84,35 @@ class ErrorBridge:
         )
 
 
+CHANGE_DEBOUNCE_MS = 100  # changes that arrive together reload the picture once
+
+
+def _follow_changes(store: Store, window: MainWindow, refresh: Callable[[], None]) -> ChangeFeed:
+    """Reload the picture when any workstation commits a change (LISTEN/NOTIFY on PostgreSQL,
+    a poll of the change log on SQLite); say so when the database is lost and found again."""
+    signals = ChangeSignals(window)
+    debounce = QTimer(window)
+    debounce.setSingleShot(True)
+    debounce.setInterval(CHANGE_DEBOUNCE_MS)
+    debounce.timeout.connect(refresh)
+    signals.changed.connect(lambda rows: debounce.start())
+
+    def status(state: str, reason: str) -> None:
+        if state == "lost":
+            window.statusBar().showMessage(
+                QApplication.translate(
+                    "run", "Database connection lost ({0}); retrying…"
+                ).format(reason)
+            )
+        else:
+            window.statusBar().clearMessage()
+
+    signals.status.connect(status)
+    feed = ChangeFeed(store, signals.changed.emit, on_status=signals.status.emit)
+    feed.start()
+    return feed
+
+
 def run_gui(
     *,
     settings: Settings,
@@ -94,6 +126,7 @@ def run_gui(
     clock: Callable[[], datetime] = lambda: datetime.now(CST),
     map_box: tuple[float, float, float, float] | None = None,
     map_layers: dict[str, bool] | None = None,
+    operator: Operator | None = None,
 ) -> int:
     qInstallMessageHandler(_qt_to_logging)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -111,6 +144,7 @@ def run_gui(
         tile_source=settings.map.tile_source or None,
         tile_sources=settings.map.tile_source_names,
         clock=clock,
+        operator=operator,
     )
     tile_signals.setParent(window)
     tile_signals.notice.connect(window.show_notice)
@@ -172,17 +206,37 @@ def run_gui(
         refresh()
     timer.timeout.connect(refresh)
     window.refreshRequested.connect(refresh)
+    feed = None if screenshot is not None else _follow_changes(store, window, refresh)
     timer.start()
 
     if screenshot is None:
         window.resize(*size)
         window.show()
+        if operator is None:
+            # Sign in once the city is there to sign in to (a first run seeds it first).
+            signed_in = {"asked": False}
+
+            def ask(_snapshot: object = None) -> None:
+                if signed_in["asked"]:
+                    return
+                signed_in["asked"] = True
+                dialog = SignInDialog(
+                    AuthService(store).sign_in, window, demo=store.engine.dialect.name == "sqlite"
+                )
+                if dialog.exec() and dialog.operator is not None:
+                    window.set_operator(dialog.operator)
+                else:
+                    app.quit()
+
+            window.snapshotApplied.connect(lambda: QTimer.singleShot(0, ask))
         if map_box is not None:
             window.map_canvas.set_home(*map_box)
     try:
         app.exec()
     finally:
         timer.stop()
+        if feed is not None:
+            feed.stop()
         tasks.shutdown()
         store.dispose()
         window.close()

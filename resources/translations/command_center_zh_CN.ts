@@ -648,6 +648,41 @@ Chaoyang City Urban Management Bureau</source>
     </message>
 </context>
 <context>
+    <name>Roles</name>
+    <message>
+        <source>Inspector</source>
+        <translation>监督员</translation>
+    </message>
+    <message>
+        <source>Intake clerk</source>
+        <translation>受理员</translation>
+    </message>
+    <message>
+        <source>Shift chief</source>
+        <translation>值班长</translation>
+    </message>
+    <message>
+        <source>Dispatcher</source>
+        <translation>派遣员</translation>
+    </message>
+    <message>
+        <source>Handling squad</source>
+        <translation>处置单位</translation>
+    </message>
+    <message>
+        <source>Supervisor</source>
+        <translation>督查员</translation>
+    </message>
+    <message>
+        <source>Administrator</source>
+        <translation>系统管理员</translation>
+    </message>
+    <message>
+        <source>Viewer (read only)</source>
+        <translation>只读查看</translation>
+    </message>
+</context>
+<context>
     <name>SearchKind</name>
     <message>
         <source>Case</source>
@@ -672,6 +707,49 @@ Chaoyang City Urban Management Bureau</source>
     <message>
         <source>District</source>
         <translation>城区</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <source>Sign in — Smart Urban Management Command Center</source>
+        <translation>登录 — 智慧城管指挥中心</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>User name:</source>
+        <translation>用户名：</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>密码：</translation>
+    </message>
+    <message>
+        <source>Demo users (password: {0}):</source>
+        <translation>演示用户（密码：{0}）：</translation>
+    </message>
+    <message>
+        <source>This account is disabled; ask an administrator.</source>
+        <translation>该账号已停用，请联系管理员。</translation>
+    </message>
+    <message>
+        <source>Wrong user name or password.</source>
+        <translation>用户名或密码错误。</translation>
+    </message>
+    <message>
+        <source>Could not sign in: {0}</source>
+        <translation>无法登录：{0}</translation>
     </message>
 </context>
 <context>
@@ -710,6 +788,10 @@ Chaoyang City Urban Management Bureau</source>
 </context>
 <context>
     <name>run</name>
+    <message>
+        <source>Database connection lost ({0}); retrying…</source>
+        <translation>数据库连接中断（{0}），正在重试…</translation>
+    </message>
     <message>
         <source>Seeding the demo city of Chaoyang: {0} {1}%</source>
         <translation>正在生成朝阳市演示数据：{0} {1}%</translation>

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from command_center.domain.workflow import Role
+from command_center.services.auth import DEMO_PASSWORD_HASH, DEMO_USERS
 from command_center.services.seed.geography import (
     _CN,
     DISTRICT_NAMES,
@@ -157,6 +158,8 @@ def _build_organisation(
                 "squad_id": squad_id,
                 "phone": None,
                 "active": True,
+                "username": None,
+                "password_hash": None,
             }
         )
         roles.append({"person_id": next_person[0], "role": role.value})
@@ -270,6 +273,7 @@ def _build_organisation(
         rgrid_squad.append(options[turn[s_index] % len(options)])
         turn[s_index] += 1
         rgrid_inspector.append(person(Role.INSPECTOR, street_team[s_index]))
+    _add_demo_users(people_rows, people, centre, street_squads[0][0], squads)
 
     org = _Organisation(
         units,
@@ -288,6 +292,38 @@ def _build_organisation(
     )
     _fill_geometry_rows(geo, org)
     return org
+
+
+def _add_demo_users(
+    people_rows: list[dict[str, Any]],
+    people: dict[Role, list[int]],
+    centre: int,
+    first_street_squad: int,
+    squads: dict[int, _SquadInfo],
+) -> None:
+    """Sign-in names for one person per role (the first of each; the squad lead is the first
+    member of the first street team's first squad, where most cases go), and one more person
+    without roles: the command centre's video wall. No random draws: the rest of the city
+    does not move. All share the demo password's fixed hash (see `services.auth`)."""
+    row_of = {row["id"]: row for row in people_rows}
+    for username, role in DEMO_USERS:
+        if role is None:
+            row = {
+                "id": max(row_of) + 1,
+                "code": "WALL0001",
+                "name": "大屏幕",  # 大 is no surname: never one of the generated names
+                "unit_id": centre,
+                "squad_id": None,
+                "phone": None,
+                "active": True,
+            }
+            people_rows.append(row)
+        elif role is Role.SQUAD:
+            row = row_of[squads[first_street_squad].members[0]]
+        else:
+            row = row_of[people[role][0]]
+        row["username"] = username
+        row["password_hash"] = DEMO_PASSWORD_HASH
 
 
 class _NameMaker:
