@@ -51,11 +51,27 @@ class MapSettings:
 
 
 @dataclass(frozen=True)
+class LiveSettings:
+    """What arrives while the app runs. `simulator`: the embedded demo city lives by itself
+    (filed reports, squads at work); `mqtt_host`: squad positions from this broker (topics
+    `{mqtt_topic_prefix}/{id}/position`), empty for none."""
+
+    simulator: bool = True
+    mqtt_host: str = ""
+    mqtt_port: int = 1883
+    mqtt_username: str = ""
+    mqtt_password: str = ""
+    mqtt_tls: bool = False
+    mqtt_topic_prefix: str = "cc/units"
+
+
+@dataclass(frozen=True)
 class Settings:
     version: int = SCHEMA_VERSION
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     ui: UiSettings = field(default_factory=UiSettings)
     map: MapSettings = field(default_factory=MapSettings)
+    live: LiveSettings = field(default_factory=LiveSettings)
 
 
 def config_dir(env: Mapping[str, str] = os.environ) -> Path:
@@ -136,13 +152,14 @@ def parse_settings(raw: dict, source: str = "settings") -> Settings:
     version = raw.get("version", SCHEMA_VERSION)
     if version != SCHEMA_VERSION:
         raise ConfigError(f"{source}: settings version {version} is not {SCHEMA_VERSION}")
-    unknown = set(raw) - {"version", "database", "ui", "map"}
+    unknown = set(raw) - {"version", "database", "ui", "map", "live"}
     if unknown:
         raise ConfigError(f"{source}: unknown section(s) {', '.join(sorted(unknown))}")
     settings = Settings(
         database=_section(DatabaseSettings, raw.get("database", {}), f"{source} [database]"),
         ui=_section(UiSettings, raw.get("ui", {}), f"{source} [ui]"),
         map=_map_section(raw.get("map", {}), f"{source} [map]"),
+        live=_section(LiveSettings, raw.get("live", {}), f"{source} [live]"),
     )
     _check(settings, source)
     return settings
@@ -152,6 +169,14 @@ def _check(settings: Settings, source: str) -> None:
     if settings.ui.language not in LANGUAGES:
         raise ConfigError(
             f"{source}: language {settings.ui.language!r} is not one of {', '.join(LANGUAGES)}"
+        )
+    live = settings.live
+    if not 0 < live.mqtt_port < 65536:
+        raise ConfigError(f"{source}: [live] mqtt_port {live.mqtt_port} is not a TCP port")
+    if any(c in live.mqtt_topic_prefix for c in "+#") or not live.mqtt_topic_prefix.strip("/"):
+        raise ConfigError(
+            f"{source}: [live] mqtt_topic_prefix {live.mqtt_topic_prefix!r} must be a plain "
+            "topic path (no + or # wildcards)"
         )
 
 

@@ -116,3 +116,32 @@ def test_sources_from_settings_refuses_unnamed_or_twice_named_entries():
         sources_from_settings([{"kind": "tianditu", "layer": "vec", "key": "k"}])
     with pytest.raises(ValueError, match="'amap' is used twice"):
         sources_from_settings([AMAP, AMAP], cache=DiskCache(Path("/nonexistent")))
+
+
+def test_live_defaults_run_the_simulator_and_contact_no_broker():
+    live = parse_settings({}).live
+    assert live.simulator is True and live.mqtt_host == "" and live.mqtt_port == 1883
+
+
+def test_live_section_parses():
+    live = parse_settings(
+        {"live": {"simulator": False, "mqtt_host": "10.1.2.3", "mqtt_port": 8883,
+                  "mqtt_tls": True, "mqtt_topic_prefix": "chaoyang/units"}}
+    ).live
+    assert (live.simulator, live.mqtt_host, live.mqtt_port, live.mqtt_tls) == (
+        False, "10.1.2.3", 8883, True
+    )
+
+
+@pytest.mark.parametrize(
+    ("live", "message"),
+    [
+        ({"mqtt_port": 0}, "is not a TCP port"),
+        ({"mqtt_topic_prefix": "cc/+"}, "no \\+ or # wildcards"),
+        ({"mqtt_host": 5}, "expected str"),
+        ({"broker": "x"}, "unknown setting 'broker'"),
+    ],
+)
+def test_bad_live_settings_say_what(live, message):
+    with pytest.raises(ConfigError, match=message):
+        parse_settings({"live": live})

@@ -15,10 +15,16 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, QtMsgType, Signal, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
-from command_center.config import Settings
+from command_center.config import LiveSettings, Settings
 from command_center.domain.calendar import CST, WorkCalendar
 from command_center.domain.catalogue import Catalogue
 from command_center.live.changefeed import ChangeFeed, ChangeSignals
+from command_center.live.positions import (
+    MqttPositionFeed,
+    MqttSettings,
+    PositionReport,
+    PositionSignals,
+)
 from command_center.map.tile_drawer import TileDrawer, TileSignals
 from command_center.map.tiles import sources_from_settings
 from command_center.services.auth import AuthService, Operator
@@ -109,6 +115,31 @@ def _follow_changes(store: Store, window: MainWindow, refresh: Callable[[], None
 
     signals.status.connect(status)
     feed = ChangeFeed(store, signals.changed.emit, on_status=signals.status.emit)
+    feed.start()
+    return feed
+
+
+def _follow_positions(live: LiveSettings, window: MainWindow) -> MqttPositionFeed | None:
+    """Squad positions from the configured MQTT broker move the squads on the map (newest
+    report per squad, delivered on the GUI thread); none when no broker is configured."""
+    if not live.mqtt_host:
+        return None
+    signals = PositionSignals(window)
+    squads = window.map_panel.layers["squads"]
+
+    def moved(report: PositionReport) -> None:
+        if report.squad_id in squads.squads:  # type: ignore[attr-defined]
+            squads.move(report.squad_id, report.lon, report.lat, report.at)  # type: ignore[attr-defined]
+
+    signals.report.connect(moved)
+    feed = MqttPositionFeed(
+        MqttSettings(
+            live.mqtt_host, live.mqtt_port, live.mqtt_username or None,
+            live.mqtt_password or None, live.mqtt_tls, live.mqtt_topic_prefix,
+        ),
+        signals.submit_report,
+        on_stats=signals.submit_stats,
+    )
     feed.start()
     return feed
 
@@ -207,6 +238,7 @@ def run_gui(
     timer.timeout.connect(refresh)
     window.refreshRequested.connect(refresh)
     feed = None if screenshot is not None else _follow_changes(store, window, refresh)
+    positions = None if screenshot is not None else _follow_positions(settings.live, window)
     timer.start()
 
     if screenshot is None:
@@ -237,6 +269,8 @@ def run_gui(
         timer.stop()
         if feed is not None:
             feed.stop()
+        if positions is not None:
+            positions.stop()
         tasks.shutdown()
         store.dispose()
         window.close()
