@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from command_center import __version__
+from command_center.domain.workflow import Role
 from command_center.map.export_html import export_html
 from command_center.map.layers import frozen_copy
 from command_center.map.search import LAYER_KIND, SearchHit
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
     reportRequested = Signal(float, float)  # noqa: N815 — lon, lat from the map's menu
     mapExported = Signal(str)  # noqa: N815 — the HTML map written by export_map_html
     snapshotApplied = Signal()  # noqa: N815 — a picture of the city has been shown
+    auditRequested = Signal()  # noqa: N815 — open the audit trail (cases.audit)
 
     def __init__(
         self,
@@ -258,6 +260,15 @@ class MainWindow(QMainWindow):
                 QT_TRANSLATE_NOOP("Actions", "&Refresh"),
                 self.refreshRequested.emit,
                 {"shortcut": QKeySequence.StandardKey.Refresh},
+            ),
+            (
+                "cases.audit",
+                QT_TRANSLATE_NOOP("Actions", "&Audit trail…"),
+                self.auditRequested.emit,
+                {
+                    "shortcut": "Ctrl+Shift+A",
+                    "roles": frozenset({Role.SUPERVISOR, Role.SHIFT_CHIEF, Role.ADMIN}),
+                },
             ),
             ("help.about", QT_TRANSLATE_NOOP("Actions", "&About"), self.show_about, {}),
         ]

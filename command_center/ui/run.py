@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, QtMsgType, Signal, qInstallMessageHandler
+from PySide6.QtCore import QObject, Qt, QTimer, QtMsgType, Signal, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from command_center.config import LiveSettings, Settings
@@ -30,6 +30,7 @@ from command_center.map.tiles import sources_from_settings
 from command_center.services.auth import AuthService, Operator
 from command_center.services.queries import load_snapshot
 from command_center.store.engine import Store
+from command_center.ui.audit_view import AuditDialog
 from command_center.ui.i18n import install_translator
 from command_center.ui.main_window import MainWindow
 from command_center.ui.screenshot import grab_to_png
@@ -237,6 +238,13 @@ def run_gui(
         refresh()
     timer.timeout.connect(refresh)
     window.refreshRequested.connect(refresh)
+    def open_audit() -> None:
+        dialog = AuditDialog(store, tasks.run, window, now=clock)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        dialog.search()
+
+    window.auditRequested.connect(open_audit)
     feed = None if screenshot is not None else _follow_changes(store, window, refresh)
     positions = None if screenshot is not None else _follow_positions(settings.live, window)
     timer.start()
