@@ -30,7 +30,7 @@ from command_center.services.changes import Changes, NotFound, ServiceError
 from command_center.store.engine import Store
 from command_center.store.models import Case, Order, OrderCase, PersonRole, Squad, Unit
 
-__all__ = ["OrderRow", "OrderService"]
+__all__ = ["OrderRow", "OrderService", "order_targets"]
 
 
 @dataclass(frozen=True)
@@ -195,6 +195,14 @@ class OrderService:
             raise ServiceError(f"person {actor.person_id} does not hold the role {actor.role.value}")
 
 
+def order_targets(store: Store) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(squads, units) an order can go to, as (id, name), in code order."""
+    with store.read() as s:
+        squads = s.execute(select(Squad.id, Squad.name).order_by(Squad.code)).all()
+        units = s.execute(select(Unit.id, Unit.name).order_by(Unit.code)).all()
+    return [(int(i), str(n)) for i, n in squads], [(int(i), str(n)) for i, n in units]
+
+
 def _links(s: Session, order_ids: list[int]) -> dict[int, tuple[int, ...]]:
     if not order_ids:
         return {}
@@ -219,7 +227,8 @@ def _row(o: Order, case_ids: tuple[int, ...], now: datetime) -> OrderRow:
 
 
 def _next_code(s: Session, at: datetime) -> str:
-    """DB-yyyymmdd-nnn: the day's running number (PostgreSQL serialises by the unique code)."""
-    prefix = f"DB{at.astimezone(CST):%Y%m%d}-"
-    count = s.scalar(select(func.count()).where(Order.code.like(prefix + "%"))) or 0
-    return f"{prefix}{count + 1:03d}"
+    """DB + yyyymmdd + a running number over all orders, as the demo city numbers them
+    (DB20261127014); two workstations issuing at once meet the unique code and one retries."""
+    codes = s.scalars(select(Order.code)).all()
+    numbers = [int(c[-3:]) for c in codes if c[-3:].isdigit()]
+    return f"DB{at.astimezone(CST):%Y%m%d}{max(numbers, default=0) + 1:03d}"

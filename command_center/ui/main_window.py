@@ -148,6 +148,15 @@ class MainWindow(QMainWindow):
         if operator is not None:
             self.set_operator(operator)
 
+    def install_orders(self, panel: QWidget) -> QDockWidget:
+        """Put the supervisors' orders panel in a dock, tabbed with the case queue."""
+        dock = self._dock("ordersDock", self.tr("Orders"), panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.tabifyDockWidget(self.case_queue_dock, dock)
+        self.case_queue_dock.raise_()
+        self.docks["orders"] = dock
+        return dock
+
     def set_operator(self, operator: Operator) -> None:
         """Who works at this window now: the status bar says so and the menus offer only
         what the operator's roles may do (the services refuse the rest anyway)."""

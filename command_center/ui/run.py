@@ -25,14 +25,18 @@ from command_center.live.positions import (
     PositionReport,
     PositionSignals,
 )
+from command_center.live.simulator import Simulator, SimulatorThread
 from command_center.map.tile_drawer import TileDrawer, TileSignals
 from command_center.map.tiles import sources_from_settings
 from command_center.services.auth import AuthService, Operator
+from command_center.services.orders import OrderService, order_targets
 from command_center.services.queries import load_snapshot
+from command_center.services.squads import SquadService
 from command_center.store.engine import Store
 from command_center.ui.audit_view import AuditDialog
 from command_center.ui.i18n import install_translator
 from command_center.ui.main_window import MainWindow
+from command_center.ui.orders_panel import OrdersPanel
 from command_center.ui.screenshot import grab_to_png
 from command_center.ui.sign_in import SignInDialog
 from command_center.ui.taskman import TaskManager
@@ -91,6 +95,7 @@ class ErrorBridge:
         )
 
 
+SIMULATOR_INTERVAL_S = 5.0  # the demo city moves on this often
 CHANGE_DEBOUNCE_MS = 100  # changes that arrive together reload the picture once
 
 
@@ -120,9 +125,14 @@ def _follow_changes(store: Store, window: MainWindow, refresh: Callable[[], None
     return feed
 
 
-def _follow_positions(live: LiveSettings, window: MainWindow) -> MqttPositionFeed | None:
+def _follow_positions(
+    live: LiveSettings,
+    window: MainWindow,
+    persist: Callable[[PositionReport], None] | None = None,
+) -> MqttPositionFeed | None:
     """Squad positions from the configured MQTT broker move the squads on the map (newest
-    report per squad, delivered on the GUI thread); none when no broker is configured."""
+    report per squad, delivered on the GUI thread) and are stored through `persist` (which
+    hands the write to the database worker); none when no broker is configured."""
     if not live.mqtt_host:
         return None
     signals = PositionSignals(window)
@@ -131,6 +141,8 @@ def _follow_positions(live: LiveSettings, window: MainWindow) -> MqttPositionFee
     def moved(report: PositionReport) -> None:
         if report.squad_id in squads.squads:  # type: ignore[attr-defined]
             squads.move(report.squad_id, report.lon, report.lat, report.at)  # type: ignore[attr-defined]
+            if persist is not None:
+                persist(report)
 
     signals.report.connect(moved)
     feed = MqttPositionFeed(
@@ -143,6 +155,26 @@ def _follow_positions(live: LiveSettings, window: MainWindow) -> MqttPositionFee
     )
     feed.start()
     return feed
+
+
+def _install_orders(window: MainWindow, store: Store, tasks: TaskManager,
+                    clock: Callable[[], datetime], operator: Operator | None) -> OrdersPanel:
+    """The orders dock: open orders reloaded with every new picture of the city; the squads
+    and units an order can go to from the database (on the worker)."""
+    panel = OrdersPanel(OrderService(store, clock=clock), tasks.run)
+    window.install_orders(panel)
+
+    tasks.run(lambda: order_targets(store), lambda t: panel.set_targets(*t))
+    window.snapshotApplied.connect(panel.reload)
+
+    def follow_operator() -> None:
+        op = window.operator
+        if op is not None:
+            panel.set_operator(frozenset(op.roles), op.person_id)
+
+    window.snapshotApplied.connect(follow_operator)
+    follow_operator()
+    return panel
 
 
 def run_gui(
@@ -245,8 +277,31 @@ def run_gui(
         dialog.search()
 
     window.auditRequested.connect(open_audit)
+    _install_orders(window, store, tasks, clock, operator)
     feed = None if screenshot is not None else _follow_changes(store, window, refresh)
-    positions = None if screenshot is not None else _follow_positions(settings.live, window)
+    squad_service = SquadService(store, clock=clock)
+    positions = (
+        None
+        if screenshot is not None
+        else _follow_positions(
+            settings.live,
+            window,
+            lambda r: tasks.run(
+                lambda: squad_service.report_position(r.squad_id, r.lon, r.lat, r.heading, r.at)
+            ),
+        )
+    )
+    simulator = (
+        SimulatorThread(
+            Simulator(store, catalogue, calendar, clock=clock, rng_seed=int(clock().timestamp())),
+            interval=SIMULATOR_INTERVAL_S,
+            clock=clock,
+        )
+        if settings.live.simulator and screenshot is None
+        else None
+    )
+    if simulator is not None:
+        simulator.start()
     timer.start()
 
     if screenshot is None:
@@ -279,6 +334,8 @@ def run_gui(
             feed.stop()
         if positions is not None:
             positions.stop()
+        if simulator is not None:
+            simulator.stop()
         tasks.shutdown()
         store.dispose()
         window.close()

@@ -216,6 +216,360 @@
     </message>
 </context>
 <context>
+    <name>CaseAction</name>
+    <message>
+        <source>Report</source>
+        <translation>上报</translation>
+    </message>
+    <message>
+        <source>Register</source>
+        <translation>立案</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>不予立案</translation>
+    </message>
+    <message>
+        <source>Dispatch</source>
+        <translation>派遣</translation>
+    </message>
+    <message>
+        <source>Accept</source>
+        <translation>接收</translation>
+    </message>
+    <message>
+        <source>Report handled</source>
+        <translation>处置反馈</translation>
+    </message>
+    <message>
+        <source>Verify</source>
+        <translation>核查通过</translation>
+    </message>
+    <message>
+        <source>Return for rework</source>
+        <translation>返工</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>结案</translation>
+    </message>
+    <message>
+        <source>Request extension</source>
+        <translation>申请延期</translation>
+    </message>
+    <message>
+        <source>Grant extension</source>
+        <translation>批准延期</translation>
+    </message>
+    <message>
+        <source>Deny extension</source>
+        <translation>驳回延期</translation>
+    </message>
+    <message>
+        <source>Suspend</source>
+        <translation>挂账</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>解除挂账</translation>
+    </message>
+    <message>
+        <source>Transfer to another unit</source>
+        <translation>转派</translation>
+    </message>
+    <message>
+        <source>Transfer to judicial body</source>
+        <translation>移送司法机关</translation>
+    </message>
+</context>
+<context>
+    <name>CaseDetailPanel</name>
+    <message>
+        <source>Component</source>
+        <translation>部件</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>working hours</source>
+        <translation>工作时</translation>
+    </message>
+    <message>
+        <source>working days</source>
+        <translation>工作日</translation>
+    </message>
+    <message>
+        <source>hours</source>
+        <translation>小时</translation>
+    </message>
+    <message>
+        <source>days</source>
+        <translation>自然日</translation>
+    </message>
+    <message>
+        <source>Police</source>
+        <translation>公安机关</translation>
+    </message>
+    <message>
+        <source>Procuratorate</source>
+        <translation>检察机关</translation>
+    </message>
+    <message>
+        <source>Court</source>
+        <translation>人民法院</translation>
+    </message>
+    <message>
+        <source>On time</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>Due soon</source>
+        <translation>即将超时</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>已超时</translation>
+    </message>
+    <message>
+        <source>Clock paused</source>
+        <translation>计时暂停</translation>
+    </message>
+    <message>
+        <source>Clock not running</source>
+        <translation>未计时</translation>
+    </message>
+    <message>
+        <source>Select a case to see its details.</source>
+        <translation>选择一个案卷以查看详情。</translation>
+    </message>
+    <message>
+        <source>Urgent</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <source>{span} late</source>
+        <translation>超时 {span}</translation>
+    </message>
+    <message>
+        <source>{span} left</source>
+        <translation>剩余 {span}</translation>
+    </message>
+    <message>
+        <source>handled on time</source>
+        <translation>按时处置</translation>
+    </message>
+    <message>
+        <source>handled late</source>
+        <translation>超时处置</translation>
+    </message>
+    <message>
+        <source>(+{n:g} extended)</source>
+        <translation>（已延期 +{n:g}）</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>问题描述</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>坐标</translation>
+    </message>
+    <message>
+        <source>Unit grid</source>
+        <translation>单元网格</translation>
+    </message>
+    <message>
+        <source>District</source>
+        <translation>区县</translation>
+    </message>
+    <message>
+        <source>Reporter</source>
+        <translation>上报人</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <source>Handling unit</source>
+        <translation>处置单位</translation>
+    </message>
+    <message>
+        <source>Not dispatched</source>
+        <translation>未派遣</translation>
+    </message>
+    <message>
+        <source>Squad</source>
+        <translation>处置班组</translation>
+    </message>
+    <message>
+        <source>Responsible type</source>
+        <translation>责任单位类型</translation>
+    </message>
+    <message>
+        <source>Time limit</source>
+        <translation>处置时限</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>截止时间</translation>
+    </message>
+    <message>
+        <source>Deadline state</source>
+        <translation>时限状态</translation>
+    </message>
+    <message>
+        <source>Reported at</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <source>Registered at</source>
+        <translation>立案时间</translation>
+    </message>
+    <message>
+        <source>Dispatched at</source>
+        <translation>派遣时间</translation>
+    </message>
+    <message>
+        <source>Handled at</source>
+        <translation>处置时间</translation>
+    </message>
+    <message>
+        <source>Verified at</source>
+        <translation>核查时间</translation>
+    </message>
+    <message>
+        <source>Closed at</source>
+        <translation>结案时间</translation>
+    </message>
+    <message>
+        <source>Rework</source>
+        <translation>返工次数</translation>
+    </message>
+    <message>
+        <source>Extensions</source>
+        <translation>延期次数</translation>
+    </message>
+    <message>
+        <source>Suspensions</source>
+        <translation>挂账次数</translation>
+    </message>
+    <message>
+        <source>Transferred to</source>
+        <translation>移送至</translation>
+    </message>
+    <message>
+        <source>Updated at</source>
+        <translation>更新时间</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Paused from</source>
+        <translation>暂停前状态</translation>
+    </message>
+    <message>
+        <source>Missing</source>
+        <translation>文件缺失</translation>
+    </message>
+    <message>
+        <source>No photos</source>
+        <translation>无照片</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Workstation</source>
+        <translation>工作站</translation>
+    </message>
+    <message>
+        <source>No camera within 300 m</source>
+        <translation>300 米内无摄像头</translation>
+    </message>
+    <message>
+        <source>{name} · {m} m</source>
+        <translation>{name} · {m} 米</translation>
+    </message>
+    <message>
+        <source>Open on wall</source>
+        <translation>上墙</translation>
+    </message>
+    <message>
+        <source>Camera disabled</source>
+        <translation>摄像头已停用</translation>
+    </message>
+    <message>
+        <source>Asks for a reason first</source>
+        <translation>需先填写原因</translation>
+    </message>
+    <message>
+        <source>Your roles can take no action on this case now.</source>
+        <translation>您的角色当前不能对此案卷进行操作。</translation>
+    </message>
+    <message>
+        <source>Legal basis and penalty</source>
+        <translation>法律依据与处罚</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Photos and snapshots</source>
+        <translation>照片与抓拍</translation>
+    </message>
+    <message>
+        <source>Trail</source>
+        <translation>办理过程</translation>
+    </message>
+    <message>
+        <source>Nearest cameras</source>
+        <translation>附近摄像头</translation>
+    </message>
+    <message>
+        <source>Reason for “{action}” on case {no}:</source>
+        <translation>案卷 {no}「{action}」的原因：</translation>
+    </message>
+    <message>
+        <source>“{action}” needs a reason; nothing was done.</source>
+        <translation>「{action}」需要填写原因，未执行任何操作。</translation>
+    </message>
+</context>
+<context>
     <name>CaseQueueModel</name>
     <message>
         <source>Case no.</source>
@@ -240,6 +594,29 @@
     <message>
         <source>Deadline</source>
         <translation>时限</translation>
+    </message>
+</context>
+<context>
+    <name>CaseSource</name>
+    <message>
+        <source>12345 hotline</source>
+        <translation>12345热线</translation>
+    </message>
+    <message>
+        <source>WeChat public account</source>
+        <translation>微信公众号</translation>
+    </message>
+    <message>
+        <source>Grid worker / inspector</source>
+        <translation>网格员/监督员</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>视频监控</translation>
+    </message>
+    <message>
+        <source>Assigned by a leader</source>
+        <translation>领导交办</translation>
     </message>
 </context>
 <context>
@@ -452,6 +829,57 @@
     </message>
 </context>
 <context>
+    <name>IssueOrderDialog</name>
+    <message>
+        <source>Issue an order</source>
+        <translation>下达督办单</translation>
+    </message>
+    <message>
+        <source>Squad: {name}</source>
+        <translation>中队：{name}</translation>
+    </message>
+    <message>
+        <source>Unit: {name}</source>
+        <translation>单位：{name}</translation>
+    </message>
+    <message>
+        <source>case ids, separated by commas (optional)</source>
+        <translation>案件 ID，用逗号分隔（可选）</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>期限</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>接收方</translation>
+    </message>
+    <message>
+        <source>Cases</source>
+        <translation>案件</translation>
+    </message>
+    <message>
+        <source>An order needs a title.</source>
+        <translation>督办单需要标题。</translation>
+    </message>
+    <message>
+        <source>Choose a squad or a unit.</source>
+        <translation>请选择中队或单位。</translation>
+    </message>
+    <message>
+        <source>Not a case id: {ids}</source>
+        <translation>不是案件 ID：{ids}</translation>
+    </message>
+</context>
+<context>
     <name>KpiStrip</name>
     <message>
         <source>Open</source>
@@ -650,6 +1078,10 @@
         <translation>尚无数据</translation>
     </message>
     <message>
+        <source>Orders</source>
+        <translation>督办</translation>
+    </message>
+    <message>
         <source>Updated {time}</source>
         <translation>更新于 {time}</translation>
     </message>
@@ -767,10 +1199,294 @@ Chaoyang City Urban Management Bureau</source>
     </message>
 </context>
 <context>
+    <name>OrderModel</name>
+    <message>
+        <source>Order</source>
+        <translation>督办单</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>接收方</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>期限</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Cases</source>
+        <translation>案件</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>已超期</translation>
+    </message>
+    <message>
+        <source>issued</source>
+        <translation>已下达</translation>
+    </message>
+    <message>
+        <source>acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>已办结</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已撤销</translation>
+    </message>
+    <message>
+        <source>received</source>
+        <translation>已签收</translation>
+    </message>
+</context>
+<context>
+    <name>OrdersPanel</name>
+    <message>
+        <source>Issue…</source>
+        <translation>下达…</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>签收</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <source>Complete</source>
+        <translation>办结</translation>
+    </message>
+    <message>
+        <source>Cancel order</source>
+        <translation>撤销督办</translation>
+    </message>
+    <message>
+        <source>{n} open orders, {late} overdue</source>
+        <translation>未办结督办单 {n} 件，超期 {late} 件</translation>
+    </message>
+    <message>
+        <source>Why is the order cancelled?</source>
+        <translation>为什么撤销该督办单？</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>已保存。</translation>
+    </message>
+    <message>
+        <source>Not done: {error}</source>
+        <translation>未执行：{error}</translation>
+    </message>
+</context>
+<context>
     <name>OverviewMap</name>
     <message>
         <source>Overview: click or drag to move the map</source>
         <translation>鹰眼图：点击或拖动以移动地图</translation>
+    </message>
+</context>
+<context>
+    <name>ReportDialog</name>
+    <message>
+        <source>Report a case</source>
+        <translation>上报案卷</translation>
+    </message>
+    <message>
+        <source>Search categories (code or name)…</source>
+        <translation>搜索类别（编码或名称）…</translation>
+    </message>
+    <message>
+        <source>Point on the map</source>
+        <translation>地图选点</translation>
+    </message>
+    <message>
+        <source>Unit-grid code</source>
+        <translation>单元网格编码</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>15 digits, e.g. 211302001001002</source>
+        <translation>15 位数字，如 211302001001002</translation>
+    </message>
+    <message>
+        <source>Find grid</source>
+        <translation>查找网格</translation>
+    </message>
+    <message>
+        <source>Street and number, landmark…</source>
+        <translation>街道门牌、标志物…</translation>
+    </message>
+    <message>
+        <source>Locate address</source>
+        <translation>定位地址</translation>
+    </message>
+    <message>
+        <source>No address search is available; the address is kept as text.</source>
+        <translation>无地址检索服务；地址仅作为文字保存。</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Merge as a duplicate into that case</source>
+        <translation>作为重复案卷合并</translation>
+    </message>
+    <message>
+        <source>What is wrong, since when, who is affected…</source>
+        <translation>问题是什么、持续多久、影响到谁…</translation>
+    </message>
+    <message>
+        <source>Add photos…</source>
+        <translation>添加照片…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>上报</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>问题描述</translation>
+    </message>
+    <message>
+        <source>Photos</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <source>“{text}” is not a unit-grid code: it has 15 digits.</source>
+        <translation>「{text}」不是单元网格编码：编码为 15 位数字。</translation>
+    </message>
+    <message>
+        <source>No unit grid has the code {code}.</source>
+        <translation>没有编码为 {code} 的单元网格。</translation>
+    </message>
+    <message>
+        <source>The address could not be found on the map.</source>
+        <translation>地图上找不到该地址。</translation>
+    </message>
+    <message>
+        <source>Choose a category from the tree.</source>
+        <translation>请从类别树中选择类别。</translation>
+    </message>
+    <message>
+        <source>Set the location: pick a point on the map, or type a unit-grid code.</source>
+        <translation>请设置位置：在地图上选点，或输入单元网格编码。</translation>
+    </message>
+    <message>
+        <source>Components</source>
+        <translation>部件</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>No category chosen.</source>
+        <translation>尚未选择类别。</translation>
+    </message>
+    <message>
+        <source>{label} · {major} · time limit {limit}</source>
+        <translation>{label} · {major} · 时限 {limit}</translation>
+    </message>
+    <message>
+        <source>urgent</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <source>Not set: right-click the map, “Report a case here”.</source>
+        <translation>未设置：在地图上右键选择「在此上报案件」。</translation>
+    </message>
+    <message>
+        <source>No location yet.</source>
+        <translation>尚无位置。</translation>
+    </message>
+    <message>
+        <source>The case will be filed at {lon:.6f}, {lat:.6f}.</source>
+        <translation>案卷将登记在 {lon:.6f}, {lat:.6f}。</translation>
+    </message>
+    <message>
+        <source>(centre of grid {code})</source>
+        <translation>（网格 {code} 的中心）</translation>
+    </message>
+    <message>
+        <source>A case of the same category is open {m} m away: {no}</source>
+        <translation>{m} 米外已有同类未结案卷：{no}</translation>
+    </message>
+    <message>
+        <source>(and {n} more within 50 m)</source>
+        <translation>（50 米内另有 {n} 件）</translation>
+    </message>
+    <message>
+        <source>Merge as a duplicate into case {no}</source>
+        <translation>作为重复案卷合并至 {no}</translation>
+    </message>
+    <message>
+        <source>Merge</source>
+        <translation>合并</translation>
+    </message>
+    <message>
+        <source>Add photos</source>
+        <translation>添加照片</translation>
+    </message>
+    <message>
+        <source>Images (*.jpg *.jpeg *.png *.bmp *.webp)</source>
+        <translation>图片 (*.jpg *.jpeg *.png *.bmp *.webp)</translation>
+    </message>
+</context>
+<context>
+    <name>Role</name>
+    <message>
+        <source>Inspector</source>
+        <translation>监督员</translation>
+    </message>
+    <message>
+        <source>Intake operator</source>
+        <translation>受理员</translation>
+    </message>
+    <message>
+        <source>Shift chief</source>
+        <translation>值班长</translation>
+    </message>
+    <message>
+        <source>Dispatcher</source>
+        <translation>派遣员</translation>
+    </message>
+    <message>
+        <source>Handling squad</source>
+        <translation>处置单位</translation>
+    </message>
+    <message>
+        <source>Supervisor</source>
+        <translation>督查员</translation>
+    </message>
+    <message>
+        <source>Administrator</source>
+        <translation>管理员</translation>
     </message>
 </context>
 <context>

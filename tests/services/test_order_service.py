@@ -29,7 +29,7 @@ def test_an_order_is_received_acknowledged_and_completed(org):
     (order_id,) = order_id
     row = svc.get(order_id)
     assert row.status == "issued" and row.case_ids == tuple(sorted(cases))
-    assert row.code.startswith("DB20261123-") and row.received_at is None
+    assert row.code == "DB20261123001" and row.received_at is None
 
     org.clock.now += timedelta(minutes=5)
     svc.receive(org.actors[R.SQUAD], order_id)

@@ -1,0 +1,403 @@
+"""Everything the case detail view shows about one case, read in one transaction.
+
+`load_case_detail` returns a `CaseDetail`: every field of the case, its category from the
+catalogue (name, class, legal basis, penalty), the names of its squad, unit, district and
+reporter, where it stands against its deadline, its attachments, its trail (who did what,
+when, from which state to which, from which workstation) and the cameras within 300 m.
+
+`open_cases_near` (a database read, for a worker) and `DuplicateFinder` (in memory, cheap
+enough for the GUI thread) answer "is a case of this category already open nearby?" through
+the domain's `possible_duplicates` / `OpenCaseIndex`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+from sqlalchemy import select
+
+from command_center.domain.catalogue import UNIT_TYPES, Catalogue
+from command_center.domain.deadline_state import DeadlineState, deadline_state
+from command_center.domain.dispatch import (
+    DUPLICATE_RADIUS_M,
+    OpenCaseIndex,
+    possible_duplicates,
+)
+from command_center.domain.geo import haversine_m_array, local_metres_per_degree
+from command_center.domain.workflow import HANDLING_STATES, OPEN_STATES, PAUSED_STATES
+from command_center.services.changes import NotFound
+from command_center.store.engine import Store
+from command_center.store.models import (
+    Attachment,
+    Camera,
+    Case,
+    CaseEvent,
+    District,
+    Person,
+    Squad,
+    Unit,
+)
+
+__all__ = [
+    "NEARBY_CAMERA_RADIUS_M",
+    "AttachmentInfo",
+    "CaseDetail",
+    "DuplicateFinder",
+    "NearbyCamera",
+    "NearbyCase",
+    "TimelineEntry",
+    "load_case_detail",
+    "open_cases_near",
+]
+
+NEARBY_CAMERA_RADIUS_M = 300.0
+"""Cameras closer than this to a case are listed on its detail view."""
+
+_OPEN = sorted(s.value for s in OPEN_STATES)
+_PAUSED = frozenset(s.value for s in PAUSED_STATES)
+_RUNNING = frozenset(s.value for s in HANDLING_STATES - PAUSED_STATES)
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp"})
+
+
+@dataclass(frozen=True)
+class AttachmentInfo:
+    """One piece of evidence on a case: `path` is the stored file name or path, `taken_at`
+    when it was stored (the store keeps no capture time or camera for an attachment)."""
+
+    id: int
+    kind: str  # photo | video | document
+    path: str
+    mime: str
+    size: int
+    taken_at: datetime
+    event_id: int | None = None  # the trail step it was attached to, if any
+
+    @property
+    def is_image(self) -> bool:
+        """True for a still picture a thumbnail can be made of."""
+        if self.mime.startswith("image/"):
+            return True
+        dot = self.path.rfind(".")
+        return dot >= 0 and self.path[dot:].lower() in IMAGE_SUFFIXES
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One step of the trail. `actor_name` None is the system itself."""
+
+    id: int
+    at: datetime
+    action: str  # workflow.Action value
+    from_state: str | None
+    to_state: str
+    actor_id: int | None
+    actor_name: str | None
+    actor_role: str  # workflow.Role value
+    note: str
+    workstation: str | None
+
+
+@dataclass(frozen=True)
+class NearbyCamera:
+    id: int
+    code: str
+    name: str
+    lon: float
+    lat: float
+    distance_m: float
+    enabled: bool
+
+
+@dataclass(frozen=True)
+class NearbyCase:
+    """An open case near a point (a possible duplicate of a new report)."""
+
+    case_id: int
+    case_no: str
+    distance_m: float
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    """One case with everything its detail view shows; plain values only."""
+
+    id: int
+    case_no: str
+    version: int
+    kind: str  # component | event
+    category_code: str
+    category_name: str  # the code itself when the catalogue no longer knows it
+    major_code: str
+    major_name: str
+    legal_basis: str
+    penalty: str
+    responsible_unit_type: str | None
+    responsible_unit_type_name: str | None
+    source: str
+    description: str
+    address: str
+    lon: float
+    lat: float
+    district_code: str | None
+    district_name: str | None
+    grid_code: str | None
+    state: str  # workflow.CaseState value
+    resume_state: str | None
+    urgent: bool
+    reporter_id: int | None
+    reporter_name: str | None
+    unit_id: int | None
+    unit_name: str | None
+    squad_id: int | None
+    squad_name: str | None
+    time_limit: float | None
+    time_unit: str | None
+    reported_at: datetime
+    registered_at: datetime | None
+    dispatched_at: datetime | None
+    handled_at: datetime | None
+    verified_at: datetime | None
+    closed_at: datetime | None
+    deadline_at: datetime | None
+    deadline_state: DeadlineState
+    extension_amount: float
+    rework_count: int
+    extension_count: int
+    suspend_count: int
+    transferred_to: str | None
+    updated_at: datetime
+    attachments: tuple[AttachmentInfo, ...]
+    timeline: tuple[TimelineEntry, ...]
+    nearby_cameras: tuple[NearbyCamera, ...]
+
+    @property
+    def overdue(self) -> bool:
+        return self.deadline_state is DeadlineState.OVERDUE
+
+    @property
+    def handled_on_time(self) -> bool | None:
+        """Whether the handling unit reported back before the deadline (None: not yet known)."""
+        if self.handled_at is None or self.deadline_at is None:
+            return None
+        return self.handled_at <= self.deadline_at
+
+
+def case_deadline_state(state: str, deadline_at: datetime | None, now: datetime) -> DeadlineState:
+    """The deadline state as the queue counts it: PAUSED while paused; measured against `now`
+    only while the handling clock runs; NONE otherwise (not dispatched yet, or handled)."""
+    if state in _PAUSED:
+        return DeadlineState.PAUSED
+    if state not in _RUNNING:
+        return DeadlineState.NONE
+    return deadline_state(deadline_at, now, paused=False)
+
+
+def load_case_detail(
+    store: Store,
+    catalogue: Catalogue,
+    case_id: int,
+    now: datetime,
+    *,
+    camera_radius_m: float = NEARBY_CAMERA_RADIUS_M,
+) -> CaseDetail:
+    """The case `case_id` with its trail, attachments and nearby cameras; `NotFound` if absent."""
+    with store.read() as s:
+        case = s.get(Case, case_id)
+        if case is None:
+            raise NotFound(f"no case with id {case_id}")
+        events = s.scalars(
+            select(CaseEvent)
+            .where(CaseEvent.case_id == case_id)
+            .order_by(CaseEvent.at, CaseEvent.id)
+        ).all()
+        attachments = s.scalars(
+            select(Attachment).where(Attachment.case_id == case_id).order_by(Attachment.id)
+        ).all()
+        person_ids = {e.actor_id for e in events if e.actor_id is not None}
+        if case.reporter_id is not None:
+            person_ids.add(case.reporter_id)
+        names: dict[int, str] = (
+            dict(s.execute(select(Person.id, Person.name).where(Person.id.in_(person_ids))).all())
+            if person_ids
+            else {}
+        )
+        unit_name = (
+            s.scalar(select(Unit.name).where(Unit.id == case.unit_id)) if case.unit_id else None
+        )
+        squad_name = (
+            s.scalar(select(Squad.name).where(Squad.id == case.squad_id)) if case.squad_id else None
+        )
+        district_name = (
+            s.scalar(select(District.name).where(District.code == case.district_code))
+            if case.district_code
+            else None
+        )
+        cameras = _cameras_near(s, case.lon, case.lat, camera_radius_m)
+
+        category = catalogue.get(case.category_code)
+        unit_type = category.responsible_unit_type if category else None
+        timeline = tuple(
+            TimelineEntry(
+                id=e.id,
+                at=e.at,
+                action=e.action,
+                from_state=e.from_state,
+                to_state=e.to_state,
+                actor_id=e.actor_id,
+                actor_name=names.get(e.actor_id) if e.actor_id is not None else None,
+                actor_role=e.actor_role,
+                note=e.note or "",
+                workstation=e.workstation,
+            )
+            for e in events
+        )
+        files = tuple(
+            AttachmentInfo(
+                id=a.id,
+                kind=a.kind,
+                path=a.filename,
+                mime=a.mime or "",
+                size=a.size,
+                taken_at=a.created_at,
+                event_id=a.event_id,
+            )
+            for a in attachments
+        )
+        return CaseDetail(
+            id=case.id,
+            case_no=case.case_no,
+            version=case.version,
+            kind=case.kind,
+            category_code=case.category_code,
+            category_name=category.name if category else case.category_code,
+            major_code=category.major_code if category else "",
+            major_name=category.major_name if category else "",
+            legal_basis=category.legal_basis if category else "",
+            penalty=category.penalty if category else "",
+            responsible_unit_type=unit_type,
+            responsible_unit_type_name=UNIT_TYPES.get(unit_type) if unit_type else None,
+            source=case.source,
+            description=case.description or "",
+            address=case.address or "",
+            lon=case.lon,
+            lat=case.lat,
+            district_code=case.district_code,
+            district_name=district_name,
+            grid_code=case.grid_code,
+            state=case.state,
+            resume_state=case.resume_state,
+            urgent=bool(case.urgent),
+            reporter_id=case.reporter_id,
+            reporter_name=names.get(case.reporter_id) if case.reporter_id is not None else None,
+            unit_id=case.unit_id,
+            unit_name=unit_name,
+            squad_id=case.squad_id,
+            squad_name=squad_name,
+            time_limit=case.time_limit,
+            time_unit=case.time_unit,
+            reported_at=case.reported_at,
+            registered_at=case.registered_at,
+            dispatched_at=case.dispatched_at,
+            handled_at=case.handled_at,
+            verified_at=case.verified_at,
+            closed_at=case.closed_at,
+            deadline_at=case.deadline_at,
+            deadline_state=case_deadline_state(case.state, case.deadline_at, now),
+            extension_amount=case.extension_amount or 0.0,
+            rework_count=case.rework_count or 0,
+            extension_count=case.extension_count or 0,
+            suspend_count=case.suspend_count or 0,
+            transferred_to=case.transferred_to,
+            updated_at=case.updated_at,
+            attachments=files,
+            timeline=timeline,
+            nearby_cameras=tuple(cameras),
+        )
+
+
+def _box(lon: float, lat: float, radius_m: float) -> tuple[float, float, float, float]:
+    """A lon/lat box safely containing the circle of `radius_m` (padded 5 % + 1 m)."""
+    m_lon, m_lat = local_metres_per_degree(lat)
+    pad = 1.05 * radius_m + 1.0
+    dlon = pad / max(m_lon, 1.0)
+    dlat = pad / m_lat
+    return lon - dlon, lat - dlat, lon + dlon, lat + dlat
+
+
+def _cameras_near(s, lon: float, lat: float, radius_m: float) -> list[NearbyCamera]:
+    west, south, east, north = _box(lon, lat, radius_m)
+    rows = s.execute(
+        select(Camera.id, Camera.code, Camera.name, Camera.lon, Camera.lat, Camera.enabled).where(
+            Camera.lon.between(west, east), Camera.lat.between(south, north)
+        )
+    ).all()
+    if not rows:
+        return []
+    distance = haversine_m_array(
+        lon, lat, np.array([r.lon for r in rows]), np.array([r.lat for r in rows])
+    )
+    near = [
+        NearbyCamera(r.id, r.code, r.name, r.lon, r.lat, float(d), bool(r.enabled))
+        for r, d in zip(rows, distance.tolist(), strict=True)
+        if d <= radius_m
+    ]
+    near.sort(key=lambda c: (c.distance_m, c.id))
+    return near
+
+
+def open_cases_near(
+    store: Store,
+    lon: float,
+    lat: float,
+    category_code: str,
+    radius_m: float = DUPLICATE_RADIUS_M,
+    *,
+    exclude_id: int | None = None,
+) -> list[NearbyCase]:
+    """Open cases of `category_code` within `radius_m` of (lon, lat), nearest first.
+
+    A database read: run it on the store's worker, not on the GUI thread.
+    """
+    west, south, east, north = _box(lon, lat, radius_m)
+    with store.read() as s:
+        rows = s.execute(
+            select(Case.id, Case.lon, Case.lat, Case.category_code, Case.case_no).where(
+                Case.state.in_(_OPEN),
+                Case.category_code == category_code,
+                Case.lon.between(west, east),
+                Case.lat.between(south, north),
+            )
+        ).all()
+    numbers = {r.id: r.case_no for r in rows}
+    found = possible_duplicates(
+        lon,
+        lat,
+        category_code,
+        [(r.id, r.lon, r.lat, r.category_code) for r in rows if r.id != exclude_id],
+        radius_m,
+    )
+    return [NearbyCase(case_id, numbers[case_id], d) for case_id, d in found]
+
+
+class DuplicateFinder:
+    """Possible duplicates among open cases already in memory (e.g. the map's snapshot).
+
+    Built once from rows with ``id``, ``case_no``, ``lon``, ``lat``, ``category_code``
+    attributes (`snapshot.CaseRow` has them); calling it answers as `open_cases_near` does,
+    as ``(case_id, case_no, distance_m)`` tuples — cheap enough to call from a dialog.
+    """
+
+    def __init__(self, open_cases: Iterable, radius_m: float = DUPLICATE_RADIUS_M) -> None:
+        rows = list(open_cases)
+        self.radius_m = radius_m
+        self._numbers = {r.id: r.case_no for r in rows}
+        self._index = OpenCaseIndex((r.id, r.lon, r.lat, r.category_code) for r in rows)
+
+    def __call__(self, lon: float, lat: float, category_code: str) -> list[tuple[int, str, float]]:
+        return [
+            (case_id, self._numbers[case_id], d)
+            for case_id, d in self._index.near(lon, lat, category_code, self.radius_m)
+        ]
