@@ -265,6 +265,11 @@ class Case(Base):
         _enum_check("state", CaseState),
         CheckConstraint("kind = 'component' OR kind = 'event'", name="kind_valid"),
         Index("ix_cases_state_deadline", "state", "deadline_at"),
+        # The case queue's tabs (services.case_queue): a tab's rows in report order, and
+        # its district and category filters, read off an index (0005).
+        Index("ix_cases_state_reported", "state", "reported_at"),
+        Index("ix_cases_state_district", "state", "district_code", "reported_at"),
+        Index("ix_cases_state_category", "state", "category_code"),
     )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -44,7 +44,9 @@ from command_center.ui.taskman import TaskManager
 from command_center.ui.theme import PALETTE
 
 SNAPSHOT_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
-NOTICE_MS = 20_000  # how long an answer on the map (nearest cameras…) stays
+NOTICE_MS = 20_000
+MIN_PANEL_SIZE = QSize(280, 160)  # docks may squeeze their panels down to this
+MIN_CENTRAL_SIZE = QSize(480, 320)  # how long an answer on the map (nearest cameras…) stays
 
 
 class MainWindow(QMainWindow):
@@ -91,12 +93,14 @@ class MainWindow(QMainWindow):
         self.details = FeatureDetailsPanel()
         self._snapshot: CitySnapshot | None = None
         self._exports: TaskManager | None = None  # a worker for file exports, made on first use
+        self.queue_panel: QWidget | None = None  # the full queue, once installed
         self.case_queue = CaseQueue()
         self.squad_board = SquadBoard()
         self.camera_wall = CameraWall()
 
         central = QWidget(self)
         central.setObjectName("centralArea")
+        central.setMinimumSize(MIN_CENTRAL_SIZE)  # the KPI tiles give way before the window grows
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -148,8 +152,27 @@ class MainWindow(QMainWindow):
         if operator is not None:
             self.set_operator(operator)
 
+    def install_case_queue(self, panel: QWidget) -> None:
+        """Replace the simple queue of open cases by the full queue (tabs per stage over the
+        whole history, loaded lazily); it refreshes with every new picture of the city."""
+        panel.setMinimumSize(MIN_PANEL_SIZE)  # the layout's own minimum would widen the window
+        self.case_queue_dock.setWidget(panel)
+        self.queue_panel = panel
+        panel.caseActivated.connect(self.caseActivated)  # type: ignore[attr-defined]
+        self.snapshotApplied.connect(panel.refresh)  # type: ignore[attr-defined]
+
+    def install_case_detail(self, panel: QWidget) -> QDockWidget:
+        """The case detail dock, on the right beside the queue."""
+        panel.setMinimumSize(MIN_PANEL_SIZE)
+        dock = self._dock("caseDetailDock", self.tr("Case"), panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.splitDockWidget(self.case_queue_dock, dock, Qt.Orientation.Vertical)
+        self.docks["case_detail"] = dock
+        return dock
+
     def install_orders(self, panel: QWidget) -> QDockWidget:
         """Put the supervisors' orders panel in a dock, tabbed with the case queue."""
+        panel.setMinimumSize(MIN_PANEL_SIZE)
         dock = self._dock("ordersDock", self.tr("Orders"), panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.tabifyDockWidget(self.case_queue_dock, dock)
@@ -324,7 +347,8 @@ class MainWindow(QMainWindow):
         self.map_panel.apply_snapshot(snapshot)
         district_names = {d.code: d.name for d in snapshot.districts}
         self.details.set_district_names(district_names)
-        self.case_queue.set_cases(snapshot.open_cases, district_names)
+        if self.queue_panel is None:
+            self.case_queue.set_cases(snapshot.open_cases, district_names)
         self.squad_board.set_squads(snapshot.squads)
         self.camera_wall.set_cameras(snapshot.cameras)
         self.snapshotApplied.emit()

@@ -29,11 +29,14 @@ from command_center.live.simulator import Simulator, SimulatorThread
 from command_center.map.tile_drawer import TileDrawer, TileSignals
 from command_center.map.tiles import sources_from_settings
 from command_center.services.auth import AuthService, Operator
+from command_center.services.case_queue import StoreQueueSource
 from command_center.services.orders import OrderService, order_targets
 from command_center.services.queries import load_snapshot
 from command_center.services.squads import SquadService
 from command_center.store.engine import Store
 from command_center.ui.audit_view import AuditDialog
+from command_center.ui.case_queue_lazy import CaseQueuePanel, submit_via
+from command_center.ui.desk import Desk
 from command_center.ui.i18n import install_translator
 from command_center.ui.main_window import MainWindow
 from command_center.ui.orders_panel import OrdersPanel
@@ -278,6 +281,10 @@ def run_gui(
 
     window.auditRequested.connect(open_audit)
     _install_orders(window, store, tasks, clock, operator)
+    queue = CaseQueuePanel(StoreQueueSource(store, catalogue), submit_via(tasks), clock=clock)
+    window.install_case_queue(queue)
+    queue.reload()
+    window.desk = Desk(window, store, catalogue, calendar, tasks, clock=clock)
     feed = None if screenshot is not None else _follow_changes(store, window, refresh)
     squad_service = SquadService(store, clock=clock)
     positions = (

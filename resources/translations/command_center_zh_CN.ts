@@ -597,6 +597,120 @@
     </message>
 </context>
 <context>
+    <name>CaseQueuePanel</name>
+    <message>
+        <source>Any deadline</source>
+        <translation>不限时限</translation>
+    </message>
+    <message>
+        <source>Past deadline</source>
+        <translation>已过时限</translation>
+    </message>
+    <message>
+        <source>Due within 1 h</source>
+        <translation>1小时内到期</translation>
+    </message>
+    <message>
+        <source>Due within 4 h</source>
+        <translation>4小时内到期</translation>
+    </message>
+    <message>
+        <source>Due within 24 h</source>
+        <translation>24小时内到期</translation>
+    </message>
+    <message>
+        <source>Due within 3 days</source>
+        <translation>3天内到期</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <source>Category code</source>
+        <translation>类别代码</translation>
+    </message>
+    <message>
+        <source>Grid code</source>
+        <translation>网格代码</translation>
+    </message>
+    <message>
+        <source>Any source</source>
+        <translation>全部来源</translation>
+    </message>
+    <message>
+        <source>Case no. (Ctrl+F)</source>
+        <translation>案卷编号 (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>Could not read the queue: %1</source>
+        <translation>无法读取案卷队列：%1</translation>
+    </message>
+    <message>
+        <source>Any district</source>
+        <translation>全部区县</translation>
+    </message>
+    <message>
+        <source>Any squad</source>
+        <translation>全部中队</translation>
+    </message>
+    <message>
+        <source>Urgent case %1: %2, %3</source>
+        <translation>紧急案卷 %1：%2，%3</translation>
+    </message>
+    <message>
+        <source>(%1 more)</source>
+        <translation>（另有 %1 件）</translation>
+    </message>
+    <message>
+        <source>%1 cases</source>
+        <translation>共 %1 件</translation>
+    </message>
+</context>
+<context>
+    <name>CaseQueueTab</name>
+    <message>
+        <source>Pending intake</source>
+        <translation>待受理</translation>
+    </message>
+    <message>
+        <source>Pending registration</source>
+        <translation>待立案</translation>
+    </message>
+    <message>
+        <source>Pending dispatch</source>
+        <translation>待派遣</translation>
+    </message>
+    <message>
+        <source>Being handled</source>
+        <translation>处置中</translation>
+    </message>
+    <message>
+        <source>Pending check</source>
+        <translation>待核查</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>已结案</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>超期</translation>
+    </message>
+    <message>
+        <source>On hold</source>
+        <translation>挂账</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+</context>
+<context>
     <name>CaseSource</name>
     <message>
         <source>12345 hotline</source>
@@ -616,6 +730,22 @@
     </message>
     <message>
         <source>Assigned by a leader</source>
+        <translation>领导交办</translation>
+    </message>
+    <message>
+        <source>Inspector</source>
+        <translation>监督员</translation>
+    </message>
+    <message>
+        <source>Hotline</source>
+        <translation>热线</translation>
+    </message>
+    <message>
+        <source>Public</source>
+        <translation>公众举报</translation>
+    </message>
+    <message>
+        <source>Leader's instruction</source>
         <translation>领导交办</translation>
     </message>
 </context>
@@ -668,6 +798,76 @@
     <message>
         <source>Transferred</source>
         <translation>已移送</translation>
+    </message>
+</context>
+<context>
+    <name>Desk</name>
+    <message>
+        <source>Your roles may not do this.</source>
+        <translation>您的角色无权执行此操作。</translation>
+    </message>
+    <message>
+        <source>Request extension</source>
+        <translation>申请延期</translation>
+    </message>
+    <message>
+        <source>How much more time (in the category's time unit)?</source>
+        <translation>需要延长多少时间（按该类别的时限单位）？</translation>
+    </message>
+    <message>
+        <source>Police</source>
+        <translation>公安机关</translation>
+    </message>
+    <message>
+        <source>Procuratorate</source>
+        <translation>检察机关</translation>
+    </message>
+    <message>
+        <source>Court</source>
+        <translation>人民法院</translation>
+    </message>
+    <message>
+        <source>Transfer to judicial body</source>
+        <translation>移送司法机关</translation>
+    </message>
+    <message>
+        <source>To:</source>
+        <translation>移送至：</translation>
+    </message>
+    <message>
+        <source>Changed elsewhere</source>
+        <translation>已在其他工作站修改</translation>
+    </message>
+    <message>
+        <source>Only intake operators, inspectors and admins file reports.</source>
+        <translation>只有受理员、监督员和管理员可以上报案卷。</translation>
+    </message>
+    <message>
+        <source>Not filed: it is the same as open case {no}.</source>
+        <translation>未上报：与未结案卷 {no} 重复。</translation>
+    </message>
+    <message>
+        <source>Not done: {error}</source>
+        <translation>未执行：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>DispatchDialog</name>
+    <message>
+        <source>Dispatch {case}</source>
+        <translation>派遣 {case}</translation>
+    </message>
+    <message>
+        <source>Ranked by travel time, cases in hand and whether the squad is busy.</source>
+        <translation>按行程时间、在办案件数和是否忙碌排序。</translation>
+    </message>
+    <message>
+        <source>No squad can take this case now (all off duty, far or unknown).</source>
+        <translation>目前没有中队可以接收此案卷（均离岗、过远或位置未知）。</translation>
+    </message>
+    <message>
+        <source>Dispatch</source>
+        <translation>派遣</translation>
     </message>
 </context>
 <context>
@@ -1048,6 +1248,49 @@
     </message>
 </context>
 <context>
+    <name>LazyCaseModel</name>
+    <message>
+        <source>Case no.</source>
+        <translation>案卷编号</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>District</source>
+        <translation>区县</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Squad</source>
+        <translation>中队</translation>
+    </message>
+    <message>
+        <source>Reported</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>处置时限</translation>
+    </message>
+    <message>
+        <source>Time left</source>
+        <translation>剩余时间</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Smart Urban Management Command Center — Chaoyang City</source>
@@ -1076,6 +1319,10 @@
     <message>
         <source>No data yet</source>
         <translation>尚无数据</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>案卷</translation>
     </message>
     <message>
         <source>Orders</source>

@@ -1,0 +1,245 @@
+"""The dispatcher's desk: opening a case, acting on it, reporting one, dispatching it.
+
+`Desk` connects the window's panels to the services: a case chosen in the queue or on the map
+is loaded (on the database worker) into the case detail dock; an action button becomes the
+matching `CaseService` call made as the signed-in operator, in a role that may take it, with
+the version the dispatcher saw (a change made meanwhile on another workstation is a conflict,
+reported, and the case reloaded); "report a case here" opens the report dialog; dispatch asks
+the domain for the squads to recommend. Slots translate; the rules stay in the domain and the
+services refuse what they forbid.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+from command_center.domain.calendar import WorkCalendar
+from command_center.domain.catalogue import Catalogue
+from command_center.domain.dispatch import recommend
+from command_center.domain.workflow import RULES, Action, Role
+from command_center.map.projection import unproject
+from command_center.services.case_detail import CaseDetail, DuplicateFinder, load_case_detail
+from command_center.services.cases import Actor, CaseService
+from command_center.services.changes import ConflictError
+from command_center.services.squads import SquadService
+from command_center.store.engine import Store
+from command_center.ui.case_detail import CaseDetailPanel
+from command_center.ui.dispatch_dialog import DispatchDialog
+from command_center.ui.main_window import MainWindow
+from command_center.ui.report_dialog import ReportDialog, ReportRequest
+from command_center.ui.taskman import TaskManager
+
+__all__ = ["Desk"]
+
+JUDICIAL_BODIES = ("police", "procuratorate", "court")
+REPORT_ROLES = (Role.INTAKE, Role.INSPECTOR, Role.ADMIN)
+
+
+class Desk(QObject):
+    def __init__(
+        self,
+        window: MainWindow,
+        store: Store,
+        catalogue: Catalogue,
+        calendar: WorkCalendar,
+        tasks: TaskManager,
+        *,
+        clock: Callable[[], datetime],
+        workstation: str | None = None,
+    ) -> None:
+        super().__init__(window)
+        self.window, self.store, self.catalogue, self.tasks, self.clock = (
+            window, store, catalogue, tasks, clock)
+        self.cases = CaseService(store, catalogue, calendar, clock=clock, workstation=workstation)
+        self.squads = SquadService(store, clock=clock, workstation=workstation)
+        self.panel = CaseDetailPanel()
+        self.dock = window.install_case_detail(self.panel)
+        self.detail: CaseDetail | None = None
+        window.caseActivated.connect(self.open_case)
+        window.map_canvas.featureClicked.connect(
+            lambda kind, key: self.open_case(int(key)) if kind == "cases" else None
+        )
+        window.reportRequested.connect(self.report_at)
+        window.snapshotApplied.connect(self._reload_open_case)
+        self.panel.actionRequested.connect(self.act)
+
+    # -- who acts
+
+    def roles(self) -> frozenset[Role]:
+        op = self.window.operator
+        return frozenset(op.roles) if op is not None else frozenset()
+
+    def actor_for(self, action: Action) -> Actor | None:
+        op = self.window.operator
+        if op is None:
+            return None
+        for role in sorted(op.roles & RULES[action].roles):
+            return Actor(op.person_id, role)
+        return None
+
+    # -- showing a case
+
+    def open_case(self, case_id: int) -> None:
+        store, catalogue, now = self.store, self.catalogue, self.clock()
+        self.tasks.run(lambda: load_case_detail(store, catalogue, case_id, now), self._show,
+                       self._failed)
+
+    def _show(self, detail: CaseDetail) -> None:
+        self.detail = detail
+        self.panel.show_detail(detail, self.roles(), self.clock())
+        self.dock.show()
+        self.dock.raise_()
+
+    def _reload_open_case(self) -> None:
+        if self.detail is not None and self.dock.isVisible():
+            self.open_case(self.detail.id)
+
+    # -- acting on it
+
+    def act(self, action_value: str, case_id: int, note: str = "") -> None:
+        action = Action(action_value)
+        actor = self.actor_for(action)
+        if actor is None:
+            self._say(self.tr("Your roles may not do this."))
+            return
+        extra: dict[str, Any] = {}
+        if action in (Action.DISPATCH, Action.TRANSFER_UNIT):
+            squad = self.choose_squad(case_id)
+            if squad is None:
+                return
+            extra["squad_id"] = squad
+        elif action is Action.REQUEST_EXTENSION:
+            amount, ok = QInputDialog.getDouble(
+                self.window, self.tr("Request extension"),
+                self.tr("How much more time (in the category's time unit)?"), 1.0, 0.5, 30.0, 1,
+            )
+            if not ok:
+                return
+            extra["amount"] = amount
+        elif action is Action.TRANSFER_JUDICIAL:
+            names = [self.tr("Police"), self.tr("Procuratorate"), self.tr("Court")]
+            name, ok = QInputDialog.getItem(
+                self.window, self.tr("Transfer to judicial body"), self.tr("To:"), names, 0, False
+            )
+            if not ok:
+                return
+            extra["body"] = JUDICIAL_BODIES[names.index(name)]
+        method = getattr(self.cases, action.value)
+        params = inspect.signature(method).parameters
+        kw: dict[str, Any] = dict(extra)
+        if "note" in params:
+            kw["note"] = note
+        if "expected_version" in params and self.detail is not None and self.detail.id == case_id:
+            kw["expected_version"] = self.detail.version
+        self.tasks.run(lambda: method(actor, case_id, **kw), lambda _c: self._acted(case_id),
+                       lambda exc: self._act_failed(case_id, exc))
+
+    def _acted(self, case_id: int) -> None:
+        self.window.refreshRequested.emit()
+        self.open_case(case_id)
+
+    def _act_failed(self, case_id: int, exc: BaseException) -> None:
+        if isinstance(exc, ConflictError):
+            QMessageBox.warning(self.window, self.tr("Changed elsewhere"), str(exc))
+            self.open_case(case_id)
+        else:
+            self._failed(exc)
+
+    def choose_squad(self, case_id: int) -> int | None:
+        """Ask the dispatcher which squad, offering the domain's ranking. Reads the squads
+        on the worker and waits for them (a fraction of a second) before showing the list."""
+        detail = self.detail
+        if detail is None or detail.id != case_id:
+            return None
+        candidates = self.tasks_result(self.squads.squad_candidates)
+        if candidates is None:
+            return None
+        category = self.catalogue.get(detail.category_code)
+        recs = recommend(
+            detail.lon, detail.lat, candidates, limit=8, now=self.clock(),
+            responsible_unit_type=category.responsible_unit_type if category else None,
+        )
+        if not recs:  # nobody of the responsible kind: offer everyone rather than nothing
+            recs = recommend(detail.lon, detail.lat, candidates, limit=8, now=self.clock())
+        names = {s.id: s.name for s in self.window.map_panel.layers["squads"].squads.values()}  # type: ignore[attr-defined]
+        dialog = DispatchDialog(detail.case_no, recs, names, self.window)
+        return dialog.chosen_squad() if dialog.exec() else None
+
+    def tasks_result(self, fn: Callable[[], Any]) -> Any:
+        """Run `fn` on the worker and wait for it in a local event loop (the GUI stays
+        responsive); None if it failed (the failure is shown)."""
+        from PySide6.QtCore import QEventLoop
+
+        loop = QEventLoop()
+        box: dict[str, Any] = {}
+
+        def done(value: Any) -> None:
+            box["value"] = value
+            loop.quit()
+
+        def failed(exc: BaseException) -> None:
+            self._failed(exc)
+            loop.quit()
+
+        self.tasks.run(fn, done, failed)
+        loop.exec()
+        return box.get("value")
+
+    # -- reporting
+
+    def report_at(self, lon: float, lat: float) -> None:
+        op = self.window.operator
+        role = None if op is None else next((r for r in REPORT_ROLES if r in op.roles), None)
+        if role is None:
+            self._say(self.tr("Only intake operators, inspectors and admins file reports."))
+            return
+        snapshot = self.window._snapshot  # noqa: SLF001 — the window's latest picture
+        finder = DuplicateFinder(snapshot.open_cases if snapshot is not None else ())
+        dialog = ReportDialog(
+            self.catalogue, find_duplicates=finder, grid_centre=self._grid_centre,
+            parent=self.window,
+        )
+        dialog.set_location(lon, lat)
+        if not dialog.exec():
+            return
+        request = dialog.result_report()
+        if request is None:
+            return
+        if request.is_merge:
+            self._say(
+                self.tr("Not filed: it is the same as open case {no}.").format(
+                    no=request.merge_case_no
+                )
+            )
+            return
+        self.file_report(Actor(op.person_id, role), request)  # type: ignore[union-attr]
+
+    def file_report(self, actor: Actor, r: ReportRequest) -> None:
+        cases = self.cases
+        self.tasks.run(
+            lambda: cases.report(actor, category_code=r.category_code, lon=r.lon, lat=r.lat,
+                                 description=r.description, address=r.address, source=r.source),
+            lambda changes: (self.window.refreshRequested.emit(), self.open_case(changes.case_id)),
+            self._failed,
+        )
+
+    def _grid_centre(self, code: str) -> tuple[float, float] | None:
+        xy = self.window.map_canvas.feature_xy("unit_grids", code)
+        if xy is None:
+            return None
+        lon, lat = unproject([xy[0]], [xy[1]])
+        return float(lon[0]), float(lat[0])
+
+    # -- messages
+
+    def _say(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, 10_000)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._say(self.tr("Not done: {error}").format(error=exc))

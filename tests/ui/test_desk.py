@@ -1,0 +1,140 @@
+"""The closed loop driven through the desk's widgets, by operators in their own roles, the
+trail it leaves, a dispatcher who cannot close, and two workstations racing for one case."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+from command_center.domain.workflow import Role as R
+from command_center.services.auth import Operator
+from command_center.services.cases import Actor
+from command_center.ui.desk import Desk
+from command_center.ui.dispatch_dialog import DispatchDialog
+from command_center.ui.main_window import MainWindow
+from command_center.ui.report_dialog import ReportRequest
+from command_center.ui.taskman import TaskManager
+from tests.services.conftest import org  # noqa: F401 — the organisation fixture
+
+
+def desk_for(qtbot, org, workstation="desk-A"):  # noqa: F811
+    window = MainWindow("test", clock=org.clock)
+    qtbot.addWidget(window)
+    tasks = TaskManager(window)
+    desk = Desk(window, org.service.store, org.service.catalogue, org.service.calendar, tasks,
+                clock=org.clock, workstation=workstation)
+    return window, desk, tasks
+
+
+def sign_in(window, org, role):  # noqa: F811
+    window.set_operator(Operator(org.actors[role].person_id, role.value, frozenset({role}), "t"))
+
+
+def open_and_wait(qtbot, desk, case_id):
+    desk.detail = None
+    desk.open_case(case_id)
+    qtbot.waitUntil(lambda: desk.detail is not None and desk.detail.id == case_id, timeout=5000)
+    return desk.detail
+
+
+def click(qtbot, desk, action, case_id, *, before=None):
+    """Click the action's button and wait until the case shows its new version."""
+    version = desk.detail.version
+    buttons = desk.panel.action_buttons()
+    assert action in buttons, f"{action} not offered; offered: {list(buttons)}"
+    buttons[action].click()
+    qtbot.waitUntil(lambda: desk.detail is not None and desk.detail.version > version,
+                    timeout=5000)
+
+
+@pytest.fixture
+def no_dialogs(monkeypatch):
+    monkeypatch.setattr(DispatchDialog, "exec", lambda self: True)  # the top recommendation
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("已核实", True))
+
+
+def test_the_closed_loop_through_the_widgets(qtbot, org, no_dialogs):  # noqa: F811
+    window, desk, tasks = desk_for(qtbot, org)
+    try:
+        sign_in(window, org, R.INTAKE)
+        desk.file_report(
+            Actor(org.actors[R.INTAKE].person_id, R.INTAKE),
+            ReportRequest("hotline", "200102", 120.4515, 41.5705, "map", None, "南塔街",
+                          "路边暴露垃圾"),
+        )
+        qtbot.waitUntil(lambda: desk.detail is not None, timeout=5000)
+        case_id = desk.detail.id
+        steps = [
+            (R.SHIFT_CHIEF, "register"),
+            (R.DISPATCHER, "dispatch"),
+            (R.SQUAD, "accept"),
+            (R.SQUAD, "feedback"),
+            (R.INSPECTOR, "verify"),
+            (R.SHIFT_CHIEF, "close"),
+        ]
+        for role, action in steps:
+            sign_in(window, org, role)
+            org.clock.now += timedelta(minutes=10)
+            open_and_wait(qtbot, desk, case_id)
+            if role is R.DISPATCHER and action == "dispatch":
+                # the squads need positions to be recommended
+                for squad in org.squad_ids:
+                    desk.squads.report_position(squad, 120.452, 41.571, 0.0, org.clock())
+            click(qtbot, desk, action, case_id)
+        detail = desk.detail
+        assert detail.state == "closed" and detail.squad_name is not None
+        trail = [(t.action, t.actor_role, t.workstation) for t in detail.timeline]
+        assert trail == [
+            ("report", "intake", "desk-A"), ("register", "shift_chief", "desk-A"),
+            ("dispatch", "dispatcher", "desk-A"), ("accept", "squad", "desk-A"),
+            ("feedback", "squad", "desk-A"), ("verify", "inspector", "desk-A"),
+            ("close", "shift_chief", "desk-A"),
+        ]
+        assert len(desk.panel.timeline_rows()) == 7
+    finally:
+        tasks.shutdown()
+
+
+def test_a_dispatcher_is_not_offered_close_and_is_refused(qtbot, org):  # noqa: F811
+    window, desk, tasks = desk_for(qtbot, org)
+    try:
+        case_id = org.service.report(org.actors[R.INSPECTOR], category_code="200102",
+                                     lon=120.4515, lat=41.5705).case_id
+        sign_in(window, org, R.DISPATCHER)
+        open_and_wait(qtbot, desk, case_id)
+        assert "close" not in desk.panel.action_buttons()
+        assert "register" not in desk.panel.action_buttons()
+        desk.act("close", case_id)
+        assert "may not" in window.statusBar().currentMessage()
+        assert open_and_wait(qtbot, desk, case_id).state == "reported"
+    finally:
+        tasks.shutdown()
+
+
+def test_two_workstations_dispatch_the_same_case_one_wins(qtbot, org, no_dialogs, monkeypatch):  # noqa: F811
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
+    case_id = org.service.report(org.actors[R.INSPECTOR], category_code="200102",
+                                 lon=120.4515, lat=41.5705).case_id
+    org.service.register(org.actors[R.SHIFT_CHIEF], case_id)
+    a_window, a, a_tasks = desk_for(qtbot, org, "desk-A")
+    b_window, b, b_tasks = desk_for(qtbot, org, "desk-B")
+    try:
+        for squad in org.squad_ids:
+            a.squads.report_position(squad, 120.452, 41.571, 0.0, org.clock())
+        for window in (a_window, b_window):
+            sign_in(window, org, R.DISPATCHER)
+        open_and_wait(qtbot, a, case_id)
+        open_and_wait(qtbot, b, case_id)  # both see version v
+        click(qtbot, a, "dispatch", case_id)  # A wins
+        b.panel.action_buttons()["dispatch"].click()  # B acts on the version it saw
+        qtbot.waitUntil(lambda: bool(warnings), timeout=5000)
+        assert "another workstation" in warnings[0] and "nothing was saved" in warnings[0]
+        qtbot.waitUntil(lambda: b.detail.state == "dispatched", timeout=5000)  # B reloaded
+        dispatches = [t for t in b.detail.timeline if t.action == "dispatch"]
+        assert [t.workstation for t in dispatches] == ["desk-A"]
+    finally:
+        a_tasks.shutdown()
+        b_tasks.shutdown()
