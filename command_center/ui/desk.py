@@ -16,14 +16,16 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from command_center.domain.calendar import WorkCalendar
 from command_center.domain.catalogue import Catalogue
 from command_center.domain.dispatch import recommend
 from command_center.domain.workflow import RULES, Action, Role
 from command_center.map.projection import unproject
+from command_center.services.alerts import DeskAlerts, desk_alerts
 from command_center.services.case_detail import CaseDetail, DuplicateFinder, load_case_detail
 from command_center.services.cases import Actor, CaseService
 from command_center.services.changes import ConflictError
@@ -34,10 +36,31 @@ from command_center.ui.dispatch_dialog import DispatchDialog
 from command_center.ui.main_window import MainWindow
 from command_center.ui.report_dialog import ReportDialog, ReportRequest
 from command_center.ui.taskman import TaskManager
+from command_center.ui.theme import PALETTE
 
 __all__ = ["Desk"]
 
 JUDICIAL_BODIES = ("police", "procuratorate", "court")
+# Every step has a key, so the desk works without the mouse (the queue: arrows, Enter).
+ACTION_KEYS: dict[Action, str] = {
+    Action.REGISTER: "F2",
+    Action.DISPATCH: "F3",
+    Action.ACCEPT: "F4",
+    Action.FEEDBACK: "F5",
+    Action.VERIFY: "F6",
+    Action.CLOSE: "F7",
+    Action.RETURN_FOR_REWORK: "Shift+F6",
+    Action.REJECT: "Shift+F2",
+    Action.SUSPEND: "F8",
+    Action.RESUME: "Shift+F8",
+    Action.REQUEST_EXTENSION: "F9",
+    Action.GRANT_EXTENSION: "F10",
+    Action.DENY_EXTENSION: "Shift+F10",
+    Action.TRANSFER_UNIT: "Ctrl+Shift+T",
+    Action.TRANSFER_JUDICIAL: "Ctrl+Shift+J",
+}
+REPORT_KEY = "Ctrl+N"
+ALERT_INTERVAL_MS = 30_000
 REPORT_ROLES = (Role.INTAKE, Role.INSPECTOR, Role.ADMIN)
 
 
@@ -68,6 +91,66 @@ class Desk(QObject):
         window.reportRequested.connect(self.report_at)
         window.snapshotApplied.connect(self._reload_open_case)
         self.panel.actionRequested.connect(self.act)
+        self.shortcuts: dict[str, QShortcut] = {}
+        for action, key in ACTION_KEYS.items():
+            shortcut = QShortcut(QKeySequence(key), window)
+            shortcut.activated.connect(lambda a=action: self.press(a))
+            self.shortcuts[action.value] = shortcut
+        self.alerts_label = window.add_status_label("deskAlerts")
+        self._alerted: set[tuple[str, int]] = set()
+        self.alert_timer = QTimer(self)
+        self.alert_timer.setInterval(ALERT_INTERVAL_MS)
+        self.alert_timer.timeout.connect(self.check_alerts)
+        self.alert_timer.start()
+        report = QShortcut(QKeySequence(REPORT_KEY), window)
+        report.activated.connect(self.report_at_view_centre)
+        self.shortcuts["report"] = report
+
+    # -- alerts
+
+    def check_alerts(self) -> None:
+        store, now = self.store, self.clock()
+        self.tasks.run(lambda: desk_alerts(store, now), self.show_alerts, self._failed)
+
+    def show_alerts(self, alerts: DeskAlerts) -> None:
+        """A standing count in the status bar; a new escalation or overdue case also beeps
+        and says which (each case once)."""
+        self.alerts_label.setText(
+            self.tr("Not accepted {a} · due within 1 h {b} · overdue {c}").format(
+                a=len(alerts.not_accepted), b=len(alerts.due_soon), c=len(alerts.overdue)
+            )
+        )
+        self.alerts_label.setStyleSheet(
+            f"color: {PALETTE.danger}; font-weight: bold;"
+            if alerts.not_accepted or alerts.overdue else ""
+        )
+        fresh = [("accept", i, no) for i, no, _ in alerts.not_accepted
+                 if ("accept", i) not in self._alerted]
+        fresh += [("overdue", i, no) for i, no in alerts.overdue if ("overdue", i) not in self._alerted]
+        current = {("accept", i) for i, _, _ in alerts.not_accepted} | {
+            ("overdue", i) for i, _ in alerts.overdue}
+        self._alerted = (self._alerted & current) | {(k, i) for k, i, _ in fresh}
+        if fresh:
+            QApplication.beep()
+            kind, _, no = fresh[0]
+            text = (
+                self.tr("Dispatch of {no} not accepted in time") if kind == "accept"
+                else self.tr("Case {no} is now overdue")
+            ).format(no=no)
+            more = len(fresh) - 1
+            if more:
+                text += " " + self.tr("(and {n} more)").format(n=more)
+            self._say(text)
+
+    def press(self, action: Action) -> None:
+        """A step's key: the same as its button on the open case, if the button is offered."""
+        button = self.panel.action_buttons().get(action.value)
+        if button is not None and button.isEnabled():
+            button.click()
+
+    def report_at_view_centre(self) -> None:
+        west, south, east, north = self.window.map_canvas.view_lonlat()
+        self.report_at((west + east) / 2, (south + north) / 2)
 
     # -- who acts
 
@@ -93,6 +176,10 @@ class Desk(QObject):
     def _show(self, detail: CaseDetail) -> None:
         self.detail = detail
         self.panel.show_detail(detail, self.roles(), self.clock())
+        for value, button in self.panel.action_buttons().items():
+            key = ACTION_KEYS.get(Action(value))
+            if key:
+                button.setText(f"{button.text()}  [{key}]")
         self.dock.show()
         self.dock.raise_()
 

@@ -152,6 +152,10 @@ class MainWindow(QMainWindow):
         if operator is not None:
             self.set_operator(operator)
 
+    def add_status_label(self, name: str) -> QLabel:
+        """A permanent label in the status bar (panels report standing counts there)."""
+        return self._status_label(name)
+
     def install_case_queue(self, panel: QWidget) -> None:
         """Replace the simple queue of open cases by the full queue (tabs per stage over the
         whole history, loaded lazily); it refreshes with every new picture of the city."""

@@ -803,6 +803,22 @@
 <context>
     <name>Desk</name>
     <message>
+        <source>Not accepted {a} · due within 1 h {b} · overdue {c}</source>
+        <translation>超时未接收 {a} · 1小时内到期 {b} · 超期 {c}</translation>
+    </message>
+    <message>
+        <source>Dispatch of {no} not accepted in time</source>
+        <translation>案卷 {no} 派遣后未按时接收</translation>
+    </message>
+    <message>
+        <source>Case {no} is now overdue</source>
+        <translation>案卷 {no} 已超期</translation>
+    </message>
+    <message>
+        <source>(and {n} more)</source>
+        <translation>（另有 {n} 件）</translation>
+    </message>
+    <message>
         <source>Your roles may not do this.</source>
         <translation>您的角色无权执行此操作。</translation>
     </message>

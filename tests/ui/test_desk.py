@@ -138,3 +138,44 @@ def test_two_workstations_dispatch_the_same_case_one_wins(qtbot, org, no_dialogs
     finally:
         a_tasks.shutdown()
         b_tasks.shutdown()
+
+
+def test_the_keys_take_the_steps(qtbot, org, no_dialogs):  # noqa: F811
+    window, desk, tasks = desk_for(qtbot, org)
+    try:
+        case_id = org.service.report(org.actors[R.INSPECTOR], category_code="200102",
+                                     lon=120.4515, lat=41.5705).case_id
+        sign_in(window, org, R.SHIFT_CHIEF)
+        detail = open_and_wait(qtbot, desk, case_id)
+        assert desk.panel.action_buttons()["register"].text().endswith("[F2]")
+        desk.shortcuts["close"].activated.emit()  # not offered in this state: nothing happens
+        desk.shortcuts["register"].activated.emit()
+        qtbot.waitUntil(lambda: desk.detail.version > detail.version, timeout=5000)
+        assert desk.detail.state == "registered"
+    finally:
+        tasks.shutdown()
+
+
+def test_a_late_acceptance_beeps_once_and_stays_counted(qtbot, org, monkeypatch):  # noqa: F811
+    from PySide6.QtWidgets import QApplication
+
+    beeps = []
+    monkeypatch.setattr(QApplication, "beep", lambda: beeps.append(1))
+    window, desk, tasks = desk_for(qtbot, org)
+    try:
+        svc, a = org.service, org.actors
+        case_id = svc.report(a[R.INSPECTOR], category_code="200102", lon=120.4515,
+                             lat=41.5705).case_id
+        svc.register(a[R.SHIFT_CHIEF], case_id)
+        svc.dispatch(a[R.DISPATCHER], case_id, squad_id=org.squad_ids[0])
+        org.clock.now += timedelta(minutes=30)
+        for _ in range(2):  # the second check finds the same case: no second beep
+            desk.check_alerts()
+            qtbot.waitUntil(lambda: "Not accepted 1" in desk.alerts_label.text(), timeout=5000)
+        qtbot.waitUntil(lambda: len(beeps) >= 1, timeout=5000)
+        tasks.run(lambda: None)  # let the second result land
+        qtbot.wait(200)
+        assert beeps == [1]
+        assert "not accepted in time" in window.statusBar().currentMessage()
+    finally:
+        tasks.shutdown()
