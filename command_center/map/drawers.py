@@ -37,6 +37,11 @@ from command_center.map.layers import (
     UnitGridLayer,
 )
 from command_center.map.packed import PackedRings
+from command_center.map.palette import (
+    CHOROPLETH_COLORS,
+    DEADLINE_COLORS,
+    SQUAD_STATUS_COLORS,
+)
 from command_center.map.projection import project, project_rings
 from command_center.map.raster import PathOp, RasterSource
 from command_center.services.snapshot import CaseRow, SquadRow
@@ -58,28 +63,7 @@ __all__ = [
 
 Clock = Callable[[], datetime]
 
-DEADLINE_COLORS: dict[DeadlineState, str] = {
-    DeadlineState.ON_TIME: "#3ddc84",
-    DeadlineState.DUE_SOON: "#ffb020",
-    DeadlineState.OVERDUE: "#ff3b3b",
-    DeadlineState.PAUSED: "#8899aa",
-    DeadlineState.NONE: "#2fa8ff",
-}
-SQUAD_STATUS_COLORS: dict[str, str] = {
-    "available": "#3ddc84",
-    "busy": "#ffb020",
-    "off_duty": "#8899aa",
-}
-# Seven sequential buckets, light → dark (ColorBrewer YlOrRd).
-CHOROPLETH_COLORS = (
-    "#ffffb2",
-    "#fed976",
-    "#feb24c",
-    "#fd8d3c",
-    "#fc4e2a",
-    "#e31a1c",
-    "#b10026",
-)
+
 # The theme's district colours (ui.theme.PALETTE.district_line / district_fill).
 DISTRICT_LINE = "#38c6ff"
 DISTRICT_FILL = "#0f2a40"
@@ -956,7 +940,7 @@ class SquadDrawer(_PointsDrawer):
     def _style(self, row: Any) -> tuple[Any, QBrush]:
         heading = self.heading_of(row)
         symbol: Any = _RING if heading is None else _ARROWS[int(round(heading / 15.0)) % 24 * 15]
-        return symbol, self._brushes.get(row.status, self._other)
+        return symbol, self._brushes.get(row.activity or row.status, self._other)
 
     def _rebuild(self) -> None:
         self._glides.clear()

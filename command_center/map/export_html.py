@@ -49,6 +49,11 @@ from command_center.map.layers import (
     SquadLayer,
     UnitGridLayer,
 )
+from command_center.map.palette import (
+    CHOROPLETH_COLORS,
+    DEADLINE_COLORS,
+    SQUAD_STATUS_COLORS,
+)
 from command_center.services.snapshot import CaseRow, Ring
 
 __all__ = [
@@ -82,20 +87,7 @@ BUNDLED_ASSETS: Mapping[str, str] = {
 _MAP_JS = ("leaflet",)
 _MAP_CSS = ("leaflet_css",)
 
-# The same colours as command_center.map.drawers (which needs Qt, so is not imported).
-DEADLINE_COLORS: Mapping[DeadlineState, str] = {
-    DeadlineState.ON_TIME: "#3ddc84",
-    DeadlineState.DUE_SOON: "#ffb020",
-    DeadlineState.OVERDUE: "#ff3b3b",
-    DeadlineState.PAUSED: "#8899aa",
-    DeadlineState.NONE: "#2fa8ff",
-}
-SQUAD_STATUS_COLORS: Mapping[str, str] = {
-    "available": "#3ddc84",
-    "busy": "#ffb020",
-    "off_duty": "#8899aa",
-}
-CHOROPLETH_COLORS = ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026")
+# The map's colours: the same tables as the canvas (command_center.map.palette).
 
 _DEADLINE_LABELS: Mapping[DeadlineState, str] = {
     DeadlineState.ON_TIME: "正常",
@@ -105,6 +97,10 @@ _DEADLINE_LABELS: Mapping[DeadlineState, str] = {
     DeadlineState.NONE: "未派遣",
 }
 _SQUAD_STATUS_LABELS: Mapping[str, str] = {
+    "idle": "空闲",
+    "en_route": "出动中",
+    "handling": "处置中",
+    "offline": "离线",
     "available": "空闲",
     "busy": "处置中",
     "off_duty": "下班",
@@ -468,9 +464,9 @@ def _squads(layer: Layer, label: str, now: datetime, extent: _Extent) -> Any:
             code=row.code,
             name=row.name,
             unit=row.unit_name,
-            status=_SQUAD_STATUS_LABELS.get(row.status, row.status),
+            status=_SQUAD_STATUS_LABELS.get(row.activity or row.status, row.status),
             open_cases=row.open_cases,
-            color=SQUAD_STATUS_COLORS.get(row.status, "#ffffff"),
+            color=SQUAD_STATUS_COLORS.get(row.activity or row.status, "#ffffff"),
         )
         for row in layer.squads.values()
         if row.lon is not None and row.lat is not None

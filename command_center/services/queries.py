@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from command_center.domain.catalogue import Catalogue
+from command_center.domain.squads import squad_activity
 from command_center.domain.workflow import HANDLING_STATES, OPEN_STATES, PAUSED_STATES
 from command_center.services.locate import exterior_ring
 from command_center.services.snapshot import (
@@ -81,8 +82,11 @@ def load_snapshot(store: Store, catalogue: Catalogue, now: datetime) -> CitySnap
         squad_names = dict(s.execute(select(Squad.id, Squad.name)).all())
         cases = []
         grid_of: dict[int, str | None] = {}
+        held: dict[int, list[tuple[str, float, float]]] = {}  # squad id → its cases
         for c in s.scalars(select(Case).where(Case.state.in_(OPEN)).order_by(Case.reported_at)):
             grid_of[c.id] = c.grid_code
+            if c.squad_id is not None:
+                held.setdefault(c.squad_id, []).append((c.state, c.lon, c.lat))
             category = catalogue.get(c.category_code)
             cat_name = category.name if category else c.category_code
             overdue = (
@@ -107,7 +111,11 @@ def load_snapshot(store: Store, catalogue: Catalogue, now: datetime) -> CitySnap
         )
         squads = tuple(
             SquadRow(sq.id, sq.code, sq.name, unit_name, sq.status, load.get(sq.id, 0),
-                     sq.lon, sq.lat, sq.heading_deg)
+                     sq.lon, sq.lat, sq.heading_deg,
+                     squad_activity(
+                         sq.status, None if sq.lon is None or sq.lat is None else (sq.lon, sq.lat),
+                         sq.position_at, now, held.get(sq.id, ()),
+                     ).value)
             for sq, unit_name in s.execute(
                 select(Squad, Unit.name).join(Unit, Unit.id == Squad.unit_id).order_by(Squad.code)
             )

@@ -48,6 +48,7 @@ class SquadRow:
     lon: float | None
     lat: float | None
     heading_deg: float | None = None  # course over ground, 0 = north, clockwise
+    activity: str = ""  # domain.squads.Activity: idle | en_route | handling | offline
 
 
 @dataclass(frozen=True)

@@ -248,8 +248,8 @@ class FeatureDetailsPanel(QWidget):
             (self.tr("Unit"), row.unit_name, None),
             (
                 self.tr("Status"),
-                "● " + status_name(row.status),
-                SQUAD_STATUS_COLORS.get(row.status, PALETTE.muted),
+                "● " + status_name(row.activity or row.status),
+                SQUAD_STATUS_COLORS.get(row.activity or row.status, PALETTE.muted),
             ),
             (self.tr("Open cases"), str(row.open_cases), None),
             (self.tr("Position"), position, None if has_position else PALETTE.muted),

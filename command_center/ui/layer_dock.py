@@ -41,11 +41,11 @@ from PySide6.QtWidgets import (
 )
 
 from command_center.domain.deadline_state import DeadlineState
-from command_center.map.drawers import (
+from command_center.map.drawers import COMPONENT_SYMBOL, EVENT_CLASS_SYMBOLS
+from command_center.map.palette import (
     CHOROPLETH_COLORS,
-    COMPONENT_SYMBOL,
     DEADLINE_COLORS,
-    EVENT_CLASS_SYMBOLS,
+    SQUAD_ACTIVITIES,
     SQUAD_STATUS_COLORS,
 )
 from command_center.map.layers import Layer, LayerList, Signal, TileLayer, UnitGridLayer
@@ -479,8 +479,8 @@ class LayerLegend(QWidget):
                     symbol, QCoreApplication.translate("LayerLegend", "Event: %1").replace("%1", name)
                 )
         elif layer.kind == "squads":
-            for status, color in SQUAD_STATUS_COLORS.items():
-                self._add_swatch(color, status_name(status))
+            for activity in SQUAD_ACTIVITIES:
+                self._add_swatch(SQUAD_STATUS_COLORS[activity], status_name(activity))
             self._add_swatch(
                 LEGEND_LINE_COLORS["squad_trail"],
                 QCoreApplication.translate("LayerLegend", "Route of the last 30 minutes"),

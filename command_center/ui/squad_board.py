@@ -22,6 +22,10 @@ from command_center.ui.theme import PALETTE, SQUAD_STATUS_COLORS
 _ROOT = QModelIndex()  # the invisible root, as a default argument
 
 STATUS_NAMES: dict[str, str] = {
+    "idle": QT_TRANSLATE_NOOP("SquadStatus", "Idle"),
+    "en_route": QT_TRANSLATE_NOOP("SquadStatus", "On the way"),
+    "handling": QT_TRANSLATE_NOOP("SquadStatus", "Handling"),
+    "offline": QT_TRANSLATE_NOOP("SquadStatus", "Offline"),
     "available": QT_TRANSLATE_NOOP("SquadStatus", "On duty"),
     "busy": QT_TRANSLATE_NOOP("SquadStatus", "Handling"),
     "off_duty": QT_TRANSLATE_NOOP("SquadStatus", "Off duty"),
@@ -98,12 +102,12 @@ class SquadBoardModel(QAbstractTableModel):
             if col == COL_UNIT:
                 return squad.unit_name
             if col == COL_STATUS:
-                return "● " + status_name(squad.status)
+                return "● " + status_name(squad.activity or squad.status)
             return str(squad.open_cases)
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == COL_STATUS:
-                return self._status_brushes.get(squad.status, self._muted)
-            if squad.status == "off_duty":
+                return self._status_brushes.get(squad.activity or squad.status, self._muted)
+            if (squad.activity or squad.status) in ("off_duty", "offline"):
                 return self._muted
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_OPEN:

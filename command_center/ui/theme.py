@@ -71,6 +71,10 @@ CASE_STATE_COLORS: dict[str, str] = {
 CASE_DEFAULT_COLOR = "#d6e4f0"
 
 SQUAD_STATUS_COLORS: dict[str, str] = {
+    "idle": PALETTE.ok,
+    "en_route": "#2fa8ff",
+    "handling": PALETTE.warning,
+    "offline": PALETTE.muted,
     "available": PALETTE.ok,
     "busy": PALETTE.warning,
     "off_duty": PALETTE.muted,

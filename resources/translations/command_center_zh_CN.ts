@@ -1887,6 +1887,18 @@ Chaoyang City Urban Management Bureau</source>
         <translation>处置中</translation>
     </message>
     <message>
+        <source>Idle</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <source>On the way</source>
+        <translation>出动中</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
         <source>Off duty</source>
         <translation>离岗</translation>
     </message>

@@ -238,13 +238,12 @@ def test_cases_are_circle_markers_coloured_by_deadline_state_with_a_popup(layers
     assert json.loads(popup.group(1))[:4] == ["case_no", "category", "address", "deadline"]
 
 
-def test_the_palettes_match_the_canvas_drawers():
-    pytest.importorskip("pyqtgraph", reason="the drawers need pyqtgraph")
-    from command_center.map import drawers
+def test_the_palettes_are_the_canvas_palettes():
+    from command_center.map import palette
 
-    assert dict(export_module.DEADLINE_COLORS) == drawers.DEADLINE_COLORS
-    assert dict(export_module.SQUAD_STATUS_COLORS) == drawers.SQUAD_STATUS_COLORS
-    assert export_module.CHOROPLETH_COLORS == drawers.CHOROPLETH_COLORS
+    assert export_module.DEADLINE_COLORS is palette.DEADLINE_COLORS
+    assert export_module.SQUAD_STATUS_COLORS is palette.SQUAD_STATUS_COLORS
+    assert export_module.CHOROPLETH_COLORS is palette.CHOROPLETH_COLORS
 
 
 def test_case_deadline_state_follows_the_drawer_rules():
