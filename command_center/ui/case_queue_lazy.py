@@ -700,7 +700,8 @@ class CaseQueuePanel(QWidget):
         self.view.setObjectName("caseQueueLazyView")
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Extended: Shift/Ctrl pick several cases for batch dispatch.
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setAlternatingRowColors(True)
         self.view.setShowGrid(False)
@@ -813,6 +814,11 @@ class CaseQueuePanel(QWidget):
 
     def tab_counts(self) -> dict[QueueTab, int]:
         return dict(self._counts)
+
+    def selected_cases(self) -> list[CaseRow]:
+        """The loaded cases selected in the table, top to bottom."""
+        rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
+        return [c for c in (self.model.case_at(r) for r in rows) if c is not None]
 
     def focus_search(self) -> None:
         self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -40,6 +41,11 @@ from command_center.ui.theme import PALETTE
 
 __all__ = ["Desk"]
 
+
+def _unit_type(catalogue: Catalogue, code: str) -> str | None:
+    category = catalogue.get(code)
+    return category.responsible_unit_type if category else None
+
 JUDICIAL_BODIES = ("police", "procuratorate", "court")
 # Every step has a key, so the desk works without the mouse (the queue: arrows, Enter).
 ACTION_KEYS: dict[Action, str] = {
@@ -60,6 +66,7 @@ ACTION_KEYS: dict[Action, str] = {
     Action.TRANSFER_JUDICIAL: "Ctrl+Shift+J",
 }
 REPORT_KEY = "Ctrl+N"
+BATCH_DISPATCH_KEY = "Ctrl+Shift+D"
 ALERT_INTERVAL_MS = 30_000
 REPORT_ROLES = (Role.INTAKE, Role.INSPECTOR, Role.ADMIN)
 
@@ -102,6 +109,9 @@ class Desk(QObject):
         self.alert_timer.setInterval(ALERT_INTERVAL_MS)
         self.alert_timer.timeout.connect(self.check_alerts)
         self.alert_timer.start()
+        batch = QShortcut(QKeySequence(BATCH_DISPATCH_KEY), window)
+        batch.activated.connect(self.batch_dispatch)
+        self.shortcuts["batch_dispatch"] = batch
         report = QShortcut(QKeySequence(REPORT_KEY), window)
         report.activated.connect(self.report_at_view_centre)
         self.shortcuts["report"] = report
@@ -277,6 +287,70 @@ class Desk(QObject):
         self.tasks.run(fn, done, failed)
         loop.exec()
         return box.get("value")
+
+    # -- several at once
+
+    def batch_plan(self, cases: list[Any], candidates: list[Any]) -> list[tuple[Any, int]]:
+        """(case, squad id) for each registered case: the best squad for it, each case taking
+        one more into that squad's load so that a batch spreads over the squads."""
+        plan: list[tuple[Any, int]] = []
+        load: dict[int, int] = {}
+        for case in cases:
+            if case.state != "registered":
+                continue
+            loaded = [replace(c, open_cases=c.open_cases + load.get(c.id, 0)) for c in candidates]
+            ranked = recommend(
+                case.lon, case.lat, loaded, limit=1, now=self.clock(),
+                responsible_unit_type=_unit_type(self.catalogue, case.category_code),
+            ) or recommend(case.lon, case.lat, loaded, limit=1, now=self.clock())
+            if ranked:
+                squad = ranked[0].squad_id
+                load[squad] = load.get(squad, 0) + 1
+                plan.append((case, squad))
+        return plan
+
+    def batch_dispatch(self) -> None:
+        """Dispatch every registered case selected in the queue to its recommended squad,
+        after one confirmation listing them (Ctrl+Shift+D)."""
+        actor = self.actor_for(Action.DISPATCH)
+        queue = getattr(self.window, "queue_panel", None)
+        if actor is None or queue is None:
+            self._say(self.tr("Your roles may not do this."))
+            return
+        candidates = self.tasks_result(self.squads.squad_candidates)
+        if candidates is None:
+            return
+        plan = self.batch_plan(queue.selected_cases(), candidates)
+        if not plan:
+            self._say(self.tr("Select registered cases in the queue to dispatch them together."))
+            return
+        names = {s.id: s.name for s in self.window.map_panel.layers["squads"].squads.values()}  # type: ignore[attr-defined]
+        lines = "\n".join(f"{c.case_no} → {names.get(q, q)}" for c, q in plan)
+        answer = QMessageBox.question(
+            self.window, self.tr("Dispatch {n} cases").format(n=len(plan)), lines
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        cases = self.cases
+
+        def run() -> list[str]:
+            failed = []
+            for case, squad in plan:
+                try:
+                    cases.dispatch(actor, case.id, squad_id=squad)
+                except Exception as exc:  # noqa: BLE001 — one refused case does not stop the rest
+                    failed.append(f"{case.case_no}: {exc}")
+            return failed
+
+        def done(failed: list[str]) -> None:
+            self.window.refreshRequested.emit()
+            self._say(
+                self.tr("Dispatched {n} cases.").format(n=len(plan) - len(failed))
+                + (" " + self.tr("Not dispatched: {list}").format(list="; ".join(failed))
+                   if failed else "")
+            )
+
+        self.tasks.run(run, done, self._failed)
 
     # -- reporting
 

@@ -855,6 +855,22 @@
         <translation>已在其他工作站修改</translation>
     </message>
     <message>
+        <source>Select registered cases in the queue to dispatch them together.</source>
+        <translation>请在案卷队列中选择已立案的案卷以批量派遣。</translation>
+    </message>
+    <message>
+        <source>Dispatch {n} cases</source>
+        <translation>批量派遣 {n} 件案卷</translation>
+    </message>
+    <message>
+        <source>Dispatched {n} cases.</source>
+        <translation>已派遣 {n} 件案卷。</translation>
+    </message>
+    <message>
+        <source>Not dispatched: {list}</source>
+        <translation>未派遣：{list}</translation>
+    </message>
+    <message>
         <source>Only intake operators, inspectors and admins file reports.</source>
         <translation>只有受理员、监督员和管理员可以上报案卷。</translation>
     </message>

@@ -179,3 +179,38 @@ def test_a_late_acceptance_beeps_once_and_stays_counted(qtbot, org, monkeypatch)
         assert "not accepted in time" in window.statusBar().currentMessage()
     finally:
         tasks.shutdown()
+
+
+def test_batch_dispatch_spreads_the_selected_cases_over_the_squads(qtbot, org, monkeypatch):  # noqa: F811
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    window, desk, tasks = desk_for(qtbot, org)
+    try:
+        svc, a = org.service, org.actors
+        ids = []
+        for _ in range(3):
+            case_id = svc.report(a[R.INSPECTOR], category_code="200102", lon=120.4515,
+                                 lat=41.5705).case_id
+            svc.register(a[R.SHIFT_CHIEF], case_id)
+            ids.append(case_id)
+        reported_only = svc.report(a[R.INSPECTOR], category_code="200102", lon=120.4515,
+                                   lat=41.5705).case_id
+        for squad in org.squad_ids:
+            desk.squads.report_position(squad, 120.452, 41.571, 0.0, org.clock())
+        rows = [SimpleNamespace(id=i, case_no=f"C{i}", state=s, lon=120.4515, lat=41.5705,
+                                category_code="200102")
+                for i, s in [*((i, "registered") for i in ids), (reported_only, "reported")]]
+        window.queue_panel = SimpleNamespace(selected_cases=lambda: rows)
+        sign_in(window, org, R.DISPATCHER)
+        plan = desk.batch_plan(rows, desk.squads.squad_candidates())
+        assert [c.id for c, _ in plan] == ids  # the reported one is not dispatchable yet
+        assert len({squad for _, squad in plan}) == 2  # the load spreads them
+        desk.batch_dispatch()
+        qtbot.waitUntil(lambda: "Dispatched 3 cases." in window.statusBar().currentMessage(),
+                        timeout=5000)
+        detail = open_and_wait(qtbot, desk, ids[0])
+        assert detail.state == "dispatched"
+    finally:
+        tasks.shutdown()
