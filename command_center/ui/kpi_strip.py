@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from command_center.ui.theme import PALETTE
@@ -24,6 +25,10 @@ TILES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("checking", QT_TRANSLATE_NOOP("KpiStrip", "Awaiting check"), ("handled", "verified")),
     ("paused", QT_TRANSLATE_NOOP("KpiStrip", "Paused"), ("extension_requested", "suspended")),
 )
+
+
+# When the strip is narrow, tiles give way from the end of this list.
+PRIORITY = ("open", "overdue", "handling", "dispatch", "intake", "checking", "paused")
 
 
 class KpiTile(QFrame):
@@ -62,6 +67,26 @@ class KpiStrip(QWidget):
             self.tiles[key] = tile
             layout.addWidget(tile)
         layout.addStretch(1)
+        self.setMinimumWidth(0)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        """As narrow as the two most important tiles: the rest give way (see resizeEvent)."""
+        hint = super().minimumSizeHint()
+        first = sum(self.tiles[k].sizeHint().width() for k in PRIORITY[:2])
+        return QSize(first + 40, hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        """Show the tiles that fit, most important first, rather than squeeze their numbers."""
+        super().resizeEvent(event)
+        room = self.width() - 24
+        spacing = self.layout().spacing()
+        fits = True
+        for key in PRIORITY:  # the first that does not fit hides it and all after it
+            tile = self.tiles[key]
+            need = tile.sizeHint().width() + spacing
+            fits = fits and need <= room
+            tile.setVisible(fits)
+            room -= need
 
     def set_counts(
         self, open_count: int, overdue_count: int, state_counts: Mapping[str, int]
