@@ -60,3 +60,18 @@ def test_ruff_finds_nothing():
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_test_files_have_unique_names_where_pytest_needs_them():
+    """Test folders without __init__.py share one module namespace: two test files of the
+    same name stop the whole run at collection ("import file mismatch")."""
+    tests = ROOT / "tests"
+    seen: dict[str, Path] = {}
+    clashes = []
+    for path in sorted(tests.rglob("test_*.py")):
+        if (path.parent / "__init__.py").exists():
+            continue
+        if path.name in seen:
+            clashes.append(f"{seen[path.name].relative_to(ROOT)} and {path.relative_to(ROOT)}")
+        seen[path.name] = path
+    assert clashes == []

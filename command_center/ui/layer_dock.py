@@ -42,13 +42,13 @@ from PySide6.QtWidgets import (
 
 from command_center.domain.deadline_state import DeadlineState
 from command_center.map.drawers import COMPONENT_SYMBOL, EVENT_CLASS_SYMBOLS
+from command_center.map.layers import Layer, LayerList, Signal, TileLayer, UnitGridLayer
 from command_center.map.palette import (
     CHOROPLETH_COLORS,
     DEADLINE_COLORS,
     SQUAD_ACTIVITIES,
     SQUAD_STATUS_COLORS,
 )
-from command_center.map.layers import Layer, LayerList, Signal, TileLayer, UnitGridLayer
 from command_center.ui.squad_board import status_name
 from command_center.ui.theme import PALETTE
 
