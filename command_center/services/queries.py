@@ -69,6 +69,17 @@ def stats(store: Store) -> dict:
         return {"tables": table_counts(s), "case_states": case_state_counts(s)}
 
 
+def case_states(store: Store, case_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """id → (state, case number) of the given cases (missing ids are left out)."""
+    if not case_ids:
+        return {}
+    with store.read() as s:
+        rows = s.execute(
+            select(Case.id, Case.state, Case.case_no).where(Case.id.in_(case_ids))
+        ).all()
+    return {r.id: (r.state, r.case_no) for r in rows}
+
+
 def load_snapshot(store: Store, catalogue: Catalogue, now: datetime) -> CitySnapshot:
     """Everything the main window draws, read in one transaction."""
     with store.read() as s:

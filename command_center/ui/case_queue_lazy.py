@@ -24,7 +24,9 @@ from typing import Any, Protocol, TypeVar
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
+    QByteArray,
     QCoreApplication,
+    QMimeData,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -221,6 +223,9 @@ def countdown(case: CaseRow, now: datetime) -> tuple[str, DeadlineState]:
 
 
 # -- the model -----------------------------------------------------------------------------
+CASE_IDS_MIME = "application/x-command-center-case-ids"  # comma-separated case ids
+
+
 class LazyCaseModel(QAbstractTableModel):
     """Read-only table of a queue query's cases, fetched page by page on demand.
 
@@ -460,7 +465,17 @@ class LazyCaseModel(QAbstractTableModel):
             Qt.ItemFlag.ItemIsEnabled
             | Qt.ItemFlag.ItemIsSelectable
             | Qt.ItemFlag.ItemNeverHasChildren
+            | Qt.ItemFlag.ItemIsDragEnabled  # a case dragged onto a squad is dispatched to it
         )
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802 (Qt API)
+        return [CASE_IDS_MIME]
+
+    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # noqa: N802 (Qt API)
+        ids = sorted({c.id for i in indexes if (c := self.case_at(i.row())) is not None})
+        data = QMimeData()
+        data.setData(CASE_IDS_MIME, QByteArray(",".join(map(str, ids)).encode()))
+        return data
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -702,6 +717,8 @@ class CaseQueuePanel(QWidget):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         # Extended: Shift/Ctrl pick several cases for batch dispatch.
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setDragEnabled(True)
+        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setAlternatingRowColors(True)
         self.view.setShowGrid(False)

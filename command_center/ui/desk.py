@@ -30,6 +30,7 @@ from command_center.services.alerts import DeskAlerts, desk_alerts
 from command_center.services.case_detail import CaseDetail, DuplicateFinder, load_case_detail
 from command_center.services.cases import Actor, CaseService
 from command_center.services.changes import ConflictError
+from command_center.services.queries import case_states
 from command_center.services.squads import SquadService
 from command_center.store.engine import Store
 from command_center.ui.case_detail import CaseDetailPanel
@@ -66,6 +67,7 @@ ACTION_KEYS: dict[Action, str] = {
     Action.TRANSFER_JUDICIAL: "Ctrl+Shift+J",
 }
 REPORT_KEY = "Ctrl+N"
+REASSIGNABLE = frozenset({"dispatched", "in_progress", "rework"})
 BATCH_DISPATCH_KEY = "Ctrl+Shift+D"
 ALERT_INTERVAL_MS = 30_000
 REPORT_ROLES = (Role.INTAKE, Role.INSPECTOR, Role.ADMIN)
@@ -96,6 +98,7 @@ class Desk(QObject):
             lambda kind, key: self.open_case(int(key)) if kind == "cases" else None
         )
         window.reportRequested.connect(self.report_at)
+        window.squad_board.casesDropped.connect(self.drop_on_squad)
         window.snapshotApplied.connect(self._reload_open_case)
         self.panel.actionRequested.connect(self.act)
         self.shortcuts: dict[str, QShortcut] = {}
@@ -349,6 +352,59 @@ class Desk(QObject):
                 + (" " + self.tr("Not dispatched: {list}").format(list="; ".join(failed))
                    if failed else "")
             )
+
+        self.tasks.run(run, done, self._failed)
+
+    # -- dragging cases onto a squad
+
+    def drop_on_squad(self, case_ids: list[int], squad_id: int) -> None:
+        """Cases dropped on a squad's row: registered ones are dispatched to it, ones already
+        with a squad are reassigned to it (转派, with a reason asked once)."""
+        store = self.store
+        states = self.tasks_result(lambda: case_states(store, list(case_ids)))
+        if states is None:
+            return
+        dispatch = [i for i, (st, _) in states.items() if st == "registered"]
+        move = [i for i, (st, _) in states.items() if st in REASSIGNABLE]
+        skipped = [no for i, (st, no) in states.items() if i not in dispatch and i not in move]
+        d_actor, m_actor = self.actor_for(Action.DISPATCH), self.actor_for(Action.TRANSFER_UNIT)
+        if (dispatch and d_actor is None) or (move and m_actor is None):
+            self._say(self.tr("Your roles may not do this."))
+            return
+        note = ""
+        if move:
+            note, ok = QInputDialog.getText(
+                self.window, self.tr("Reassign"),
+                self.tr("Why do {n} cases go to another squad?").format(n=len(move)),
+            )
+            if not ok or not note.strip():
+                return
+        cases = self.cases
+
+        def run() -> list[str]:
+            failed = []
+            for case_id in dispatch:
+                try:
+                    cases.dispatch(d_actor, case_id, squad_id=squad_id)
+                except Exception as exc:  # noqa: BLE001 — report it, carry on
+                    failed.append(f"{states[case_id][1]}: {exc}")
+            for case_id in move:
+                try:
+                    cases.transfer_unit(m_actor, case_id, note=note, squad_id=squad_id)
+                except Exception as exc:  # noqa: BLE001
+                    failed.append(f"{states[case_id][1]}: {exc}")
+            return failed
+
+        def done(failed: list[str]) -> None:
+            self.window.refreshRequested.emit()
+            text = self.tr("Dispatched {a}, reassigned {b}.").format(
+                a=len(dispatch), b=len(move))
+            if skipped:
+                text += " " + self.tr("Not in a state to send: {list}").format(
+                    list=", ".join(skipped))
+            if failed:
+                text += " " + self.tr("Not done: {error}").format(error="; ".join(failed))
+            self._say(text)
 
         self.tasks.run(run, done, self._failed)
 

@@ -12,12 +12,15 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
 from command_center.services.snapshot import SquadRow
 from command_center.ui.theme import PALETTE, SQUAD_STATUS_COLORS
+
+CASE_IDS_MIME = "application/x-command-center-case-ids"  # as ui.case_queue_lazy drags them
 
 _ROOT = QModelIndex()  # the invisible root, as a default argument
 
@@ -119,14 +122,63 @@ class SquadBoardModel(QAbstractTableModel):
         return None
 
 
+class _DropView(QTableView):
+    """The board's table: cases dragged from the queue may be dropped on a squad's row."""
+
+    casesDropped = Signal(list, int)  # noqa: N815 — case ids, squad id
+
+    def __init__(self, board: SquadBoard) -> None:
+        super().__init__(board)
+        self.board = board
+        self.setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+
+    def _squad_under(self, pos) -> int | None:  # noqa: ANN001
+        index = self.indexAt(pos)
+        return self.board.model.squad_at(index.row()).id if index.isValid() else None
+
+    def dragEnterEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt API)
+        if event.mimeData().hasFormat(CASE_IDS_MIME):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt API)
+        if event.mimeData().hasFormat(CASE_IDS_MIME) and self._squad_under(
+            event.position().toPoint()
+        ) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt API)
+        squad = self._squad_under(event.position().toPoint())
+        ids = case_ids_from(event.mimeData())
+        if squad is None or not ids:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.casesDropped.emit(ids, squad)
+
+
+def case_ids_from(data) -> list[int]:  # noqa: ANN001
+    """The case ids a drag carries (see `ui.case_queue_lazy.CASE_IDS_MIME`)."""
+    raw = bytes(data.data(CASE_IDS_MIME)).decode("ascii", "replace")
+    return [int(p) for p in raw.split(",") if p.strip().isdigit()]
+
+
 class SquadBoard(QWidget):
-    """The squad-board panel."""
+    """The squad-board panel. `casesDropped(case_ids, squad_id)`: cases dragged from the
+    queue onto a squad (the desk dispatches or reassigns them)."""
+
+    casesDropped = Signal(list, int)  # noqa: N815
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("squadBoard")
         self.model = SquadBoardModel(self)
-        self.view = QTableView(self)
+        self.view = _DropView(self)
+        self.view.casesDropped.connect(self.casesDropped)
         self.view.setObjectName("squadBoardView")
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -871,6 +871,22 @@
         <translation>未派遣：{list}</translation>
     </message>
     <message>
+        <source>Reassign</source>
+        <translation>转派</translation>
+    </message>
+    <message>
+        <source>Why do {n} cases go to another squad?</source>
+        <translation>为什么将 {n} 件案卷转派给其他中队？</translation>
+    </message>
+    <message>
+        <source>Dispatched {a}, reassigned {b}.</source>
+        <translation>已派遣 {a} 件，转派 {b} 件。</translation>
+    </message>
+    <message>
+        <source>Not in a state to send: {list}</source>
+        <translation>当前状态不能派遣：{list}</translation>
+    </message>
+    <message>
         <source>Only intake operators, inspectors and admins file reports.</source>
         <translation>只有受理员、监督员和管理员可以上报案卷。</translation>
     </message>

@@ -214,3 +214,44 @@ def test_batch_dispatch_spreads_the_selected_cases_over_the_squads(qtbot, org, m
         assert detail.state == "dispatched"
     finally:
         tasks.shutdown()
+
+
+def test_dropping_cases_on_a_squad_dispatches_or_reassigns_them(qtbot, org, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("离得更近", True))
+    window, desk, tasks = desk_for(qtbot, org)
+    try:
+        svc, a = org.service, org.actors
+        fresh = svc.report(a[R.INSPECTOR], category_code="200102", lon=120.4515,
+                           lat=41.5705).case_id
+        svc.register(a[R.SHIFT_CHIEF], fresh)
+        moving = svc.report(a[R.INSPECTOR], category_code="200102", lon=120.4515,
+                            lat=41.5705).case_id
+        svc.register(a[R.SHIFT_CHIEF], moving)
+        first, second = org.squad_ids
+        svc.dispatch(a[R.DISPATCHER], moving, squad_id=first)
+        too_early = svc.report(a[R.INSPECTOR], category_code="200102", lon=120.4515,
+                               lat=41.5705).case_id
+        window.set_operator(Operator(org.actors[R.DISPATCHER].person_id, "d",
+                                     frozenset({R.DISPATCHER, R.SHIFT_CHIEF}), "t"))
+        window.squad_board.casesDropped.emit([fresh, moving, too_early], second)
+        qtbot.waitUntil(lambda: "Dispatched 1, reassigned 1." in window.statusBar().currentMessage(),
+                        timeout=5000)
+        assert "Not in a state to send" in window.statusBar().currentMessage()
+        for case_id in (fresh, moving):
+            detail = open_and_wait(qtbot, desk, case_id)
+            assert detail.squad_id == second, detail.timeline[-1]
+        assert open_and_wait(qtbot, desk, moving).timeline[-1].note == "离得更近"
+    finally:
+        tasks.shutdown()
+
+
+def test_the_queue_drags_case_ids_the_board_understands(qtbot):
+    from PySide6.QtCore import QMimeData
+
+    from command_center.ui.case_queue_lazy import CASE_IDS_MIME as QUEUE_MIME
+    from command_center.ui.squad_board import CASE_IDS_MIME, case_ids_from
+
+    assert QUEUE_MIME == CASE_IDS_MIME
+    data = QMimeData()
+    data.setData(CASE_IDS_MIME, b"3,11,x,7")
+    assert case_ids_from(data) == [3, 11, 7]
