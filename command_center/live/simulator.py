@@ -302,8 +302,9 @@ class Simulator:
         return self._last
 
     def step(self, now: datetime | None = None) -> Changes:
-        """Advance the city to `now` (default: the clock). A `now` at or before the last step
-        does nothing. Returns what was written."""
+        """Advance the city to `now` (default: the clock). The first step loads the city and
+        has every squad on duty report its position; a `now` at or before the last step does
+        nothing. Returns what was written."""
         now = now or self.clock()
         if self._last is not None and now <= self._last:
             return Changes()
@@ -311,6 +312,9 @@ class Simulator:
         self._at = now
         if not self._loaded:
             self._load(now)
+            # The city wakes up at once: every squad on duty reports where it is, so the desk
+            # does not show them offline until their first heartbeat.
+            self._tick_positions(now)
             self._last = now
             return self._changes
         last = self._last

@@ -376,3 +376,16 @@ def test_people_without_a_role_are_never_used(store: Store, city: Org) -> None:
     assert all(
         (r["role"], r["actor"]) == ("admin", None) or r["role"] == "inspector" for r in reports
     )
+
+
+def test_the_first_step_wakes_every_squad_on_duty(store: Store, city: Org) -> None:
+    from command_center.store.models import Squad
+
+    start = DAY.replace(hour=9)
+    sim = Simulator(store, Catalogue.default(), WorkCalendar.default(), clock=FakeClock(start),
+                    rng_seed=SEED, rate_per_day=RATE, timing=TIMING)
+    sim.step(start)
+    with store.read() as s:
+        fixes = s.execute(select(Squad.status, Squad.position_at)).all()
+    on_duty = [at for status, at in fixes if status != "off_duty"]
+    assert on_duty and all(at == start for at in on_duty)
