@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from operator import itemgetter
@@ -39,6 +39,8 @@ from command_center.domain.geo import GeoError, haversine_m_array, local_metres_
 
 __all__ = [
     "DEFAULT_WEIGHTS",
+    "BatchCase",
+    "plan_batch",
     "DUPLICATE_RADIUS_M",
     "AcceptanceState",
     "DeadlineAlerts",
@@ -599,3 +601,43 @@ def deadline_alerts(
         "due_soon": [case_id for _, case_id in sorted(soon)],
         "overdue": [case_id for _, case_id in sorted(overdue)],
     }
+
+
+# ---------------------------------------------------------------- several cases at once
+
+
+@dataclass(frozen=True)
+class BatchCase:
+    """A case to place in a batch: id, position and the unit type that must handle it."""
+
+    id: int
+    lon: float
+    lat: float
+    responsible_unit_type: str | None = None
+
+
+def plan_batch(
+    cases: Iterable[BatchCase],
+    squads: Iterable[SquadCandidate],
+    *,
+    now: datetime | None = None,
+    weights: DispatchWeights = DEFAULT_WEIGHTS,
+) -> list[tuple[int, int]]:
+    """(case id, squad id) for each case in turn: its best squad, counting the cases already
+    given to each squad in this batch as load, so that a batch spreads over the squads. A
+    case no squad of the responsible kind can take goes to the best squad of any kind; one
+    no squad at all can take is left out."""
+    pool = list(squads)
+    given: dict[int, int] = {}
+    plan: list[tuple[int, int]] = []
+    for case in cases:
+        loaded = [replace(s, open_cases=s.open_cases + given.get(s.id, 0)) for s in pool]
+        ranked = recommend(
+            case.lon, case.lat, loaded, limit=1, now=now, weights=weights,
+            responsible_unit_type=case.responsible_unit_type,
+        ) or recommend(case.lon, case.lat, loaded, limit=1, now=now, weights=weights)
+        if ranked:
+            squad = ranked[0].squad_id
+            given[squad] = given.get(squad, 0) + 1
+            plan.append((case.id, squad))
+    return plan

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -23,8 +22,8 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from command_center.domain.calendar import WorkCalendar
 from command_center.domain.catalogue import Catalogue
-from command_center.domain.dispatch import recommend
-from command_center.domain.workflow import RULES, Action, Role
+from command_center.domain.dispatch import BatchCase, plan_batch, recommend
+from command_center.domain.workflow import RULES, Action, CaseState, Role
 from command_center.map.projection import unproject
 from command_center.services.alerts import DeskAlerts, desk_alerts
 from command_center.services.case_detail import CaseDetail, DuplicateFinder, load_case_detail
@@ -40,7 +39,16 @@ from command_center.ui.report_dialog import ReportDialog, ReportRequest
 from command_center.ui.taskman import TaskManager
 from command_center.ui.theme import PALETTE
 
-__all__ = ["Desk"]
+__all__ = ["Desk", "allowed_now"]
+
+
+def allowed_now(state: str) -> frozenset[Action]:
+    """The steps the workflow allows from `state`, whoever takes them."""
+    try:
+        current = CaseState(state)
+    except ValueError:
+        return frozenset()
+    return frozenset(a for a, rule in RULES.items() if current in rule.sources)
 
 
 def _unit_type(catalogue: Catalogue, code: str) -> str | None:
@@ -67,7 +75,6 @@ ACTION_KEYS: dict[Action, str] = {
     Action.TRANSFER_JUDICIAL: "Ctrl+Shift+J",
 }
 REPORT_KEY = "Ctrl+N"
-REASSIGNABLE = frozenset({"dispatched", "in_progress", "rework"})
 BATCH_DISPATCH_KEY = "Ctrl+Shift+D"
 ALERT_INTERVAL_MS = 30_000
 REPORT_ROLES = (Role.INTAKE, Role.INSPECTOR, Role.ADMIN)
@@ -294,23 +301,16 @@ class Desk(QObject):
     # -- several at once
 
     def batch_plan(self, cases: list[Any], candidates: list[Any]) -> list[tuple[Any, int]]:
-        """(case, squad id) for each registered case: the best squad for it, each case taking
-        one more into that squad's load so that a batch spreads over the squads."""
-        plan: list[tuple[Any, int]] = []
-        load: dict[int, int] = {}
-        for case in cases:
-            if case.state != "registered":
-                continue
-            loaded = [replace(c, open_cases=c.open_cases + load.get(c.id, 0)) for c in candidates]
-            ranked = recommend(
-                case.lon, case.lat, loaded, limit=1, now=self.clock(),
-                responsible_unit_type=_unit_type(self.catalogue, case.category_code),
-            ) or recommend(case.lon, case.lat, loaded, limit=1, now=self.clock())
-            if ranked:
-                squad = ranked[0].squad_id
-                load[squad] = load.get(squad, 0) + 1
-                plan.append((case, squad))
-        return plan
+        """(case, squad id) for the registered cases among `cases` (`domain.dispatch.
+        plan_batch`: each to its best squad, the batch spreading over the squads)."""
+        ready = [c for c in cases if Action.DISPATCH in allowed_now(c.state)]
+        plan = plan_batch(
+            [BatchCase(c.id, c.lon, c.lat, _unit_type(self.catalogue, c.category_code))
+             for c in ready],
+            candidates, now=self.clock(),
+        )
+        by_id = {c.id: c for c in ready}
+        return [(by_id[case_id], squad) for case_id, squad in plan]
 
     def batch_dispatch(self) -> None:
         """Dispatch every registered case selected in the queue to its recommended squad,
@@ -364,8 +364,8 @@ class Desk(QObject):
         states = self.tasks_result(lambda: case_states(store, list(case_ids)))
         if states is None:
             return
-        dispatch = [i for i, (st, _) in states.items() if st == "registered"]
-        move = [i for i, (st, _) in states.items() if st in REASSIGNABLE]
+        dispatch = [i for i, (st, _) in states.items() if Action.DISPATCH in allowed_now(st)]
+        move = [i for i, (st, _) in states.items() if Action.TRANSFER_UNIT in allowed_now(st)]
         skipped = [no for i, (st, no) in states.items() if i not in dispatch and i not in move]
         d_actor, m_actor = self.actor_for(Action.DISPATCH), self.actor_for(Action.TRANSFER_UNIT)
         if (dispatch and d_actor is None) or (move and m_actor is None):

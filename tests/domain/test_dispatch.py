@@ -465,3 +465,23 @@ def test_deadline_alerts():
         "overdue": [4, 8, 3],
     }
     assert deadline_alerts([], NOW) == {"due_soon": [], "overdue": []}
+
+
+def test_a_batch_spreads_over_the_squads_and_falls_back_to_any_kind():
+    from command_center.domain.dispatch import BatchCase, plan_batch
+
+    here = (120.45, 41.57)
+    squads = [
+        SquadCandidate(1, *here, "available", 0, unit_type="enforcement"),
+        SquadCandidate(2, 120.452, 41.57, "available", 0, unit_type="enforcement"),  # ~170 m
+        SquadCandidate(3, *here, "off_duty", 0, unit_type="enforcement"),
+        SquadCandidate(4, *here, "available", 0, unit_type="sanitation"),
+    ]
+    cases = [BatchCase(i, *here, "enforcement") for i in (10, 11, 12)]
+    plan = plan_batch(cases, squads)
+    # 10 → the nearest (1); 11 → 2 (1 now has one case: +10 min > ~0.5 min drive); 12 → 1
+    # again (both hold one; 1 is nearer). The sanitation squad is not of the right kind.
+    assert plan == [(10, 1), (11, 2), (12, 1)]
+    municipal = plan_batch([BatchCase(20, *here, "municipal")], squads)
+    assert municipal == [(20, 1)]  # nobody of that kind: the best of any kind
+    assert plan_batch([BatchCase(30, *here)], [squads[2]]) == []  # only off duty: left out
