@@ -323,21 +323,7 @@ class CaseService:
             raise
 
     def _check_actor(self, s: Session, actor: Actor) -> None:
-        """The person must exist, be active and hold the role they act in."""
-        if actor.person_id is None:
-            if actor.role is not Role.ADMIN:
-                raise WorkflowError("only the system itself (admin) may act without a person")
-            return
-        person = s.get(Person, actor.person_id)
-        if person is None or not person.active:
-            raise WorkflowError(f"person {actor.person_id} is unknown or inactive")
-        held = s.scalar(
-            select(func.count()).select_from(PersonRole).where(
-                PersonRole.person_id == actor.person_id, PersonRole.role == actor.role.value
-            )
-        )
-        if not held:
-            raise WorkflowError(f"{person.name} does not hold the role {actor.role.value}")
+        check_actor(s, actor)
 
     def _assign(self, s: Session, case: Case, squad_id: int | None, unit_id: int | None,
                 data: dict) -> None:
@@ -372,6 +358,25 @@ class CaseService:
         return handling_deadline(
             self.calendar, case.dispatched_at, limit, case.extension_amount or 0.0, trail
         )
+
+
+def check_actor(s: Session, actor: Actor) -> None:
+    """The person must exist, be active and hold the role they act in; without a person
+    only the system itself (admin) may act. Every service that writes checks this."""
+    if actor.person_id is None:
+        if actor.role is not Role.ADMIN:
+            raise WorkflowError("only the system itself (admin) may act without a person")
+        return
+    person = s.get(Person, actor.person_id)
+    if person is None or not person.active:
+        raise WorkflowError(f"person {actor.person_id} is unknown or inactive")
+    held = s.scalar(
+        select(func.count()).select_from(PersonRole).where(
+            PersonRole.person_id == actor.person_id, PersonRole.role == actor.role.value
+        )
+    )
+    if not held:
+        raise WorkflowError(f"{person.name} does not hold the role {actor.role.value}")
 
 
 def _record(

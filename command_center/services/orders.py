@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from command_center.domain.calendar import CST
@@ -23,12 +23,13 @@ from command_center.domain.orders import (
     check_order_action,
     is_overdue,
 )
+from command_center.domain.workflow import WorkflowError
 from command_center.services import changelog
-from command_center.services.cases import Actor
+from command_center.services.cases import Actor, check_actor
 from command_center.services.changelog import default_workstation
 from command_center.services.changes import Changes, NotFound, ServiceError
 from command_center.store.engine import Store
-from command_center.store.models import Case, Order, OrderCase, PersonRole, Squad, Unit
+from command_center.store.models import Case, Order, OrderCase, Squad, Unit
 
 __all__ = ["OrderRow", "OrderService", "order_targets"]
 
@@ -184,15 +185,10 @@ class OrderService:
 
     @staticmethod
     def _check_actor(s: Session, actor: Actor) -> None:
-        if actor.person_id is None:
-            return  # the system itself (the simulator)
-        held = s.scalar(
-            select(func.count()).where(
-                PersonRole.person_id == actor.person_id, PersonRole.role == actor.role.value
-            )
-        )
-        if not held:
-            raise ServiceError(f"person {actor.person_id} does not hold the role {actor.role.value}")
+        try:
+            check_actor(s, actor)
+        except WorkflowError as exc:
+            raise ServiceError(str(exc)) from None
 
 
 def order_targets(store: Store) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
