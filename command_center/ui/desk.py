@@ -428,14 +428,41 @@ class Desk(QObject):
         request = dialog.result_report()
         if request is None:
             return
+        actor = Actor(op.person_id, role)  # type: ignore[union-attr]
         if request.is_merge:
-            self._say(
-                self.tr("Not filed: it is the same as open case {no}.").format(
-                    no=request.merge_case_no
-                )
-            )
+            self.file_duplicate(actor, request)
             return
-        self.file_report(Actor(op.person_id, role), request)  # type: ignore[union-attr]
+        self.file_report(actor, request)
+
+    def file_duplicate(self, actor: Actor, r: ReportRequest) -> None:
+        """A report of a case already open: filed, so that who reported what and where stays
+        in the trail, and at once not registered (不予立案) as a duplicate of the open case —
+        the usual way of a digital urban-management centre. Needs a role that may reject
+        (intake or shift chief); otherwise it is filed as a report for the chief to judge."""
+        cases = self.cases
+        rejecter = self.actor_for(Action.REJECT)
+        note = self.tr("Duplicate of {no}").format(no=r.merge_case_no)
+
+        def run() -> int:
+            case_id = cases.report(actor, category_code=r.category_code, lon=r.lon, lat=r.lat,
+                                   description=r.description, address=r.address,
+                                   source=r.source).case_id
+            if rejecter is not None:
+                cases.reject(rejecter, case_id, note=note)
+            return case_id
+
+        def done(case_id: int) -> None:
+            self.window.refreshRequested.emit()
+            self._say(
+                self.tr("Recorded as a duplicate of {no}.").format(no=r.merge_case_no)
+                if rejecter is not None
+                else self.tr("Filed; the shift chief decides whether it duplicates {no}.").format(
+                    no=r.merge_case_no)
+            )
+            if r.merge_into is not None:
+                self.open_case(r.merge_into)
+
+        self.tasks.run(run, done, self._failed)
 
     def file_report(self, actor: Actor, r: ReportRequest) -> None:
         cases = self.cases

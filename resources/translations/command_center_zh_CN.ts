@@ -891,8 +891,16 @@
         <translation>只有受理员、监督员和管理员可以上报案卷。</translation>
     </message>
     <message>
-        <source>Not filed: it is the same as open case {no}.</source>
-        <translation>未上报：与未结案卷 {no} 重复。</translation>
+        <source>Duplicate of {no}</source>
+        <translation>重复上报，并入 {no}</translation>
+    </message>
+    <message>
+        <source>Recorded as a duplicate of {no}.</source>
+        <translation>已记为 {no} 的重复上报。</translation>
+    </message>
+    <message>
+        <source>Filed; the shift chief decides whether it duplicates {no}.</source>
+        <translation>已上报；是否与 {no} 重复由值班长判定。</translation>
     </message>
     <message>
         <source>Not done: {error}</source>

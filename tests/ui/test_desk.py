@@ -255,3 +255,30 @@ def test_the_queue_drags_case_ids_the_board_understands(qtbot):
     data = QMimeData()
     data.setData(CASE_IDS_MIME, b"3,11,x,7")
     assert case_ids_from(data) == [3, 11, 7]
+
+
+def test_a_duplicate_report_is_filed_and_not_registered_with_the_case_it_repeats(qtbot, org):  # noqa: F811
+    window, desk, tasks = desk_for(qtbot, org)
+    try:
+        svc, a = org.service, org.actors
+        first = svc.report(a[R.INSPECTOR], category_code="200102", lon=120.4515,
+                           lat=41.5705).case_id
+        first_no = open_and_wait(qtbot, desk, first).case_no
+        sign_in(window, org, R.INTAKE)
+        request = ReportRequest("hotline", "200102", 120.4516, 41.5705, "map", None, "南塔街",
+                                "又有人打电话说垃圾", merge_into=first, merge_case_no=first_no)
+        desk.file_duplicate(Actor(a[R.INTAKE].person_id, R.INTAKE), request)
+        qtbot.waitUntil(lambda: "duplicate of" in window.statusBar().currentMessage(),
+                        timeout=5000)
+        from command_center.services.audit import AuditQuery, audit_page
+
+        steps = audit_page(svc.store, AuditQuery(newest_first=False))
+        last_two = [(r.action, r.to_state, r.note) for r in steps[-2:]]
+        assert last_two == [
+            ("report", "reported", ""),
+            ("reject", "not_registered", f"Duplicate of {first_no}"),
+        ]
+        assert steps[-1].case_id != first  # the open case itself is untouched
+        assert open_and_wait(qtbot, desk, first).state == "reported"
+    finally:
+        tasks.shutdown()
