@@ -107,6 +107,7 @@ class Desk(QObject):
         window.reportRequested.connect(self.report_at)
         window.squad_board.casesDropped.connect(self.drop_on_squad)
         window.snapshotApplied.connect(self._reload_open_case)
+        window.operatorChanged.connect(self._operator_changed)
         self.panel.actionRequested.connect(self.act)
         self.shortcuts: dict[str, QShortcut] = {}
         for action, key in ACTION_KEYS.items():
@@ -202,6 +203,11 @@ class Desk(QObject):
                 button.setText(f"{button.text()}  [{key}]")
         self.dock.show()
         self.dock.raise_()
+
+    def _operator_changed(self) -> None:
+        """Another operator: the open case offers that operator's steps."""
+        if self.detail is not None:
+            self._show(self.detail)
 
     def _reload_open_case(self) -> None:
         if self.detail is not None and self.dock.isVisible():

@@ -63,6 +63,8 @@ class MainWindow(QMainWindow):
     mapExported = Signal(str)  # noqa: N815 — the HTML map written by export_map_html
     snapshotApplied = Signal()  # noqa: N815 — a picture of the city has been shown
     auditRequested = Signal()  # noqa: N815 — open the audit trail (cases.audit)
+    switchUserRequested = Signal()  # noqa: N815 — the next operator signs in (file.switch_user)
+    operatorChanged = Signal()  # noqa: N815 — another operator works at this window now
 
     def __init__(
         self,
@@ -191,6 +193,7 @@ class MainWindow(QMainWindow):
         self.operator_label.setText(operator_label(operator))
         self.operator_label.setVisible(True)
         self.actions_registry.apply_operator(operator.roles)
+        self.operatorChanged.emit()
 
     # -- assembling -----------------------------------------------------------------
     def _dock(self, name: str, title: str, widget: QWidget) -> QDockWidget:
@@ -296,6 +299,12 @@ class MainWindow(QMainWindow):
                 QT_TRANSLATE_NOOP("Actions", "&Refresh"),
                 self.refreshRequested.emit,
                 {"shortcut": QKeySequence.StandardKey.Refresh},
+            ),
+            (
+                "file.switch_user",
+                QT_TRANSLATE_NOOP("Actions", "Switch &user…"),
+                self.switchUserRequested.emit,
+                {"shortcut": "Ctrl+Shift+U"},
             ),
             (
                 "cases.audit",

@@ -176,6 +176,7 @@ def _install_orders(window: MainWindow, store: Store, tasks: TaskManager,
             panel.set_operator(frozenset(op.roles), op.person_id)
 
     window.snapshotApplied.connect(follow_operator)
+    window.operatorChanged.connect(follow_operator)
     follow_operator()
     return panel
 
@@ -331,6 +332,16 @@ def run_gui(
                     app.quit()
 
             window.snapshotApplied.connect(lambda: QTimer.singleShot(0, ask))
+
+        def switch_user() -> None:
+            """Shift handover: the next operator signs in; cancelling keeps the current one."""
+            dialog = SignInDialog(
+                AuthService(store).sign_in, window, demo=store.engine.dialect.name == "sqlite"
+            )
+            if dialog.exec() and dialog.operator is not None:
+                window.set_operator(dialog.operator)
+
+        window.switchUserRequested.connect(switch_user)
         if map_box is not None:
             window.map_canvas.set_home(*map_box)
     try:

@@ -63,6 +63,10 @@
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
+        <source>Switch &amp;user…</source>
+        <translation>切换用户(&amp;U)…</translation>
+    </message>
+    <message>
         <source>&amp;Audit trail…</source>
         <translation>审计日志(&amp;A)…</translation>
     </message>

@@ -282,3 +282,20 @@ def test_a_duplicate_report_is_filed_and_not_registered_with_the_case_it_repeats
         assert open_and_wait(qtbot, desk, first).state == "reported"
     finally:
         tasks.shutdown()
+
+
+def test_a_new_operator_at_the_desk_gets_their_own_steps_at_once(qtbot, org):  # noqa: F811
+    window, desk, tasks = desk_for(qtbot, org)
+    try:
+        case_id = org.service.report(org.actors[R.INSPECTOR], category_code="200102",
+                                     lon=120.4515, lat=41.5705).case_id
+        sign_in(window, org, R.DISPATCHER)
+        open_and_wait(qtbot, desk, case_id)
+        assert "register" not in desk.panel.action_buttons()
+        with qtbot.waitSignal(window.operatorChanged, timeout=1000):
+            sign_in(window, org, R.SHIFT_CHIEF)  # shift handover (File → Switch user)
+        assert "register" in desk.panel.action_buttons()
+        assert "shift_chief" in window.operator_label.text()
+        assert window.qactions["file.switch_user"].isVisible()
+    finally:
+        tasks.shutdown()
