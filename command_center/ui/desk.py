@@ -77,7 +77,6 @@ ACTION_KEYS: dict[Action, str] = {
 REPORT_KEY = "Ctrl+N"
 BATCH_DISPATCH_KEY = "Ctrl+Shift+D"
 ALERT_INTERVAL_MS = 30_000
-REPORT_ROLES = (Role.INTAKE, Role.INSPECTOR, Role.ADMIN)
 
 
 class Desk(QObject):
@@ -417,10 +416,9 @@ class Desk(QObject):
     # -- reporting
 
     def report_at(self, lon: float, lat: float) -> None:
-        op = self.window.operator
-        role = None if op is None else next((r for r in REPORT_ROLES if r in op.roles), None)
-        if role is None:
-            self._say(self.tr("Only intake operators, inspectors and admins file reports."))
+        actor = self.actor_for(Action.REPORT)  # the workflow says who may report
+        if actor is None:
+            self._say(self.tr("Your roles may not do this."))
             return
         snapshot = self.window._snapshot  # noqa: SLF001 — the window's latest picture
         finder = DuplicateFinder(snapshot.open_cases if snapshot is not None else ())
@@ -434,7 +432,6 @@ class Desk(QObject):
         request = dialog.result_report()
         if request is None:
             return
-        actor = Actor(op.person_id, role)  # type: ignore[union-attr]
         if request.is_merge:
             self.file_duplicate(actor, request)
             return

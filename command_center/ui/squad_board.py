@@ -18,9 +18,8 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
 from command_center.services.snapshot import SquadRow
+from command_center.ui.case_queue_lazy import CASE_IDS_MIME
 from command_center.ui.theme import PALETTE, SQUAD_STATUS_COLORS
-
-CASE_IDS_MIME = "application/x-command-center-case-ids"  # as ui.case_queue_lazy drags them
 
 _ROOT = QModelIndex()  # the invisible root, as a default argument
 

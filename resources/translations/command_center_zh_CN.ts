@@ -891,10 +891,6 @@
         <translation>当前状态不能派遣：{list}</translation>
     </message>
     <message>
-        <source>Only intake operators, inspectors and admins file reports.</source>
-        <translation>只有受理员、监督员和管理员可以上报案卷。</translation>
-    </message>
-    <message>
         <source>Duplicate of {no}</source>
         <translation>重复上报，并入 {no}</translation>
     </message>

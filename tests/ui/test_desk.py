@@ -173,8 +173,8 @@ def test_a_late_acceptance_beeps_once_and_stays_counted(qtbot, org, monkeypatch)
             desk.check_alerts()
             qtbot.waitUntil(lambda: "Not accepted 1" in desk.alerts_label.text(), timeout=5000)
         qtbot.waitUntil(lambda: len(beeps) >= 1, timeout=5000)
-        tasks.run(lambda: None)  # let the second result land
-        qtbot.wait(200)
+        tasks.run(lambda: None)  # queued after the second check: when it is done, so is that
+        qtbot.waitUntil(lambda: tasks.pending == 0, timeout=5000)
         assert beeps == [1]
         assert "not accepted in time" in window.statusBar().currentMessage()
     finally:
