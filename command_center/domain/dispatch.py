@@ -19,7 +19,7 @@ translates. Every ordering is deterministic, with the id as the last tie-break.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -106,6 +106,7 @@ class Exclusion(StrEnum):
     NO_POSITION = "no_position"  # no fix, or a fix that is not a valid coordinate
     STALE_POSITION = "stale_position"  # older than `max_position_age` at `now`
     UNIT_MISMATCH = "unit_mismatch"  # wrong unit type under UnitMismatch.EXCLUDE
+    DECLINED = "declined"  # the squad already declined this case (退回)
 
 
 ReasonItem = tuple[str] | tuple[str, float] | tuple[str, str]
@@ -192,13 +193,15 @@ def exclusion(
     responsible_unit_type: str | None = None,
     now: datetime | None = None,
     weights: DispatchWeights = DEFAULT_WEIGHTS,
+    declined: Collection[int] = (),
 ) -> Exclusion | None:
     """Why `squad` cannot be recommended, or None when it can.
 
     Checked in this order: off duty, off shift, an unknown status, no usable position, a
     position older than `weights.max_position_age` at `now` (only when both `now` and the
-    fix time are known), and the wrong unit type under `UnitMismatch.EXCLUDE` (only when both
-    the category's and the squad's unit types are known).
+    fix time are known), the wrong unit type under `UnitMismatch.EXCLUDE` (only when both
+    the category's and the squad's unit types are known), and a squad in `declined` (it
+    has already declined this case).
     """
     if squad.status == SquadStatus.OFF_DUTY:
         return Exclusion.OFF_DUTY
@@ -216,6 +219,8 @@ def exclusion(
         return Exclusion.STALE_POSITION
     if weights.unit_mismatch is UnitMismatch.EXCLUDE and _mismatched(squad, responsible_unit_type):
         return Exclusion.UNIT_MISMATCH
+    if squad.id in declined:
+        return Exclusion.DECLINED
     return None
 
 
@@ -228,11 +233,13 @@ def recommend(
     now: datetime | None = None,
     responsible_unit_type: str | None = None,
     weights: DispatchWeights = DEFAULT_WEIGHTS,
+    declined: Collection[int] = (),
 ) -> list[Recommendation]:
     """The best `limit` squads for a case at (`case_lon`, `case_lat`), best first.
 
     Only squads that `exclusion` lets through are ranked (never off duty, never without a
-    position). Ordered by (score, distance, squad id); `limit=None` returns them all.
+    position, never a squad in `declined`, which has already declined this case). Ordered
+    by (score, distance, squad id); `limit=None` returns them all.
     Raises `GeoError` for an unusable case position, ValueError for a negative limit.
     """
     if limit is not None and limit < 0:
@@ -258,7 +265,7 @@ def recommend(
             penalty = s.open_cases * per_case + busy_min
         else:
             continue
-        if not s.on_shift or s.lon is None or s.lat is None:
+        if not s.on_shift or s.lon is None or s.lat is None or s.id in declined:
             continue
         if stale_before is not None and s.position_at is not None and s.position_at < stale_before:
             continue
@@ -614,6 +621,7 @@ class BatchCase:
     lon: float
     lat: float
     responsible_unit_type: str | None = None
+    declined: frozenset[int] = frozenset()  # squads that declined it: never again
 
 
 def plan_batch(
@@ -634,8 +642,11 @@ def plan_batch(
         loaded = [replace(s, open_cases=s.open_cases + given.get(s.id, 0)) for s in pool]
         ranked = recommend(
             case.lon, case.lat, loaded, limit=1, now=now, weights=weights,
-            responsible_unit_type=case.responsible_unit_type,
-        ) or recommend(case.lon, case.lat, loaded, limit=1, now=now, weights=weights)
+            responsible_unit_type=case.responsible_unit_type, declined=case.declined,
+        ) or recommend(
+            case.lon, case.lat, loaded, limit=1, now=now, weights=weights,
+            declined=case.declined,
+        )
         if ranked:
             squad = ranked[0].squad_id
             given[squad] = given.get(squad, 0) + 1

@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from command_center.domain.geo import haversine_m
+from command_center.domain.shifts import Shift
 
-__all__ = ["ON_SITE_M", "SILENT_AFTER", "Activity", "squad_activity"]
+__all__ = ["ON_SITE_M", "SILENT_AFTER", "Activity", "Shift", "squad_activity"]
 
 ON_SITE_M = 150.0  # within this of a case it is being handled, farther on the way
 SILENT_AFTER = timedelta(minutes=15)  # a squad not heard from for this long is offline
@@ -33,12 +34,15 @@ def squad_activity(
     position_at: datetime | None,
     now: datetime,
     cases: Iterable[tuple[str, float, float]] = (),
+    *,
+    on_shift: bool = True,
 ) -> Activity:
     """The activity of a squad with `status` (available | busy | off_duty), its latest fix
     (`position` WGS-84, taken at `position_at`; None: never) and the cases it holds as
     (state, lon, lat).
 
-    Off duty, never located, or silent for `SILENT_AFTER` → offline. Holding no case in
+    Off duty, never located, or silent for `SILENT_AFTER` → offline; off shift too, unless
+    it still holds a case (a squad finishes the case in hand after its shift ends). Holding no case in
     hand → idle (a busy squad without a case is on other duties: handling). Within
     `ON_SITE_M` of a case it has accepted → handling; otherwise on the way.
     """
@@ -47,6 +51,8 @@ def squad_activity(
     if position_at is not None and now - position_at > SILENT_AFTER:
         return Activity.OFFLINE
     working = [c for c in cases if c[0] in WORKING_STATES]
+    if not working and not on_shift:
+        return Activity.OFFLINE
     if not working:
         return Activity.HANDLING if status == "busy" else Activity.IDLE
     lon, lat = position

@@ -1,7 +1,7 @@
 """The national closed loop (GB/T 30428.8) as a state machine.
 
 report → register → dispatch → accept → feedback → verify → close, plus not registered,
-rework, extension, suspension and transfer. Each action names the roles allowed to take it;
+a dispatch declined by the squad, rework, extension, suspension and transfer. Each action names the roles allowed to take it;
 `plan_transition` decides and returns a `Transition` record, or raises a `WorkflowError`
 that says in plain words why not. It changes nothing: the store applies the record.
 """
@@ -50,6 +50,7 @@ class Action(StrEnum):
     REJECT = "reject"  # 不予立案
     DISPATCH = "dispatch"  # 派遣
     ACCEPT = "accept"  # 接收 / 开始处置
+    DECLINE = "decline"  # 退回: the squad refuses the dispatch (not its area or duty, no capacity)
     FEEDBACK = "feedback"  # 处置反馈
     VERIFY = "verify"  # 核查通过
     RETURN_FOR_REWORK = "return_for_rework"  # 核查不通过, 返工
@@ -109,6 +110,8 @@ RULES: dict[Action, Rule] = {
         _rule(Action.REJECT, [S.REPORTED], S.NOT_REGISTERED, [R.SHIFT_CHIEF, R.INTAKE]),
         _rule(Action.DISPATCH, [S.REGISTERED], S.DISPATCHED, [R.DISPATCHER, R.SHIFT_CHIEF]),
         _rule(Action.ACCEPT, [S.DISPATCHED, S.REWORK], S.IN_PROGRESS, [R.SQUAD]),
+        # Back to the dispatcher's 待派遣 list, before any work started; the reason is kept.
+        _rule(Action.DECLINE, [S.DISPATCHED], S.REGISTERED, [R.SQUAD]),
         _rule(Action.FEEDBACK, [S.IN_PROGRESS, S.REWORK], S.HANDLED, [R.SQUAD]),
         _rule(Action.VERIFY, [S.HANDLED], S.VERIFIED, [R.INSPECTOR]),
         _rule(Action.RETURN_FOR_REWORK, [S.HANDLED], S.REWORK, [R.INSPECTOR, R.SHIFT_CHIEF]),
@@ -157,6 +160,7 @@ RULES: dict[Action, Rule] = {
 NOTE_REQUIRED: frozenset[Action] = frozenset(
     {
         Action.REJECT,
+        Action.DECLINE,
         Action.RETURN_FOR_REWORK,
         Action.REQUEST_EXTENSION,
         Action.DENY_EXTENSION,

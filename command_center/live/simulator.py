@@ -105,6 +105,7 @@ class Timing:
     register_median: float = 4.0  # shift chief reads the report and registers it
     dispatch_median: float = 3.0  # dispatcher picks the squad (urgent: half)
     accept_range: tuple[float, float] = (1.0, 5.0)  # squad lead accepts
+    p_decline: float = 0.04  # … or sends it back (not its area, no capacity) with a reason
     speed_kmh: float = 20.0  # door-to-door urban driving
     handle_share: tuple[float, float] = (0.10, 0.35)  # on-site work: share of the time limit
     handle_bounds: tuple[float, float] = (10.0, 180.0)  # … but at least / at most this
@@ -203,6 +204,7 @@ class _SimCase:
     inspector: Actor
     source: str
     squad_id: int | None = None
+    declined: set[int] = field(default_factory=set)  # squads that sent it back
 
 
 @dataclass
@@ -213,6 +215,7 @@ class _Job:
     depart: datetime
     arrive: datetime
     heading: float
+    on_site: bool = False  # the arrival was played: the squad no longer moves
 
 
 @dataclass
@@ -237,6 +240,12 @@ class _Grid:
     address: str
     inspector: int | None
 
+
+DECLINE_NOTES = (
+    "不属本中队辖区，请改派",
+    "本组正在处置突发事件，无力量前往",
+    "该问题属市政部门职责",
+)
 
 # What each case event expects to find; anything else means someone else acted.
 _EXPECTS = {
@@ -659,11 +668,13 @@ class Simulator:
         candidates = self.squads.squad_candidates(self._at)
         unit_type = case.category.responsible_unit_type
         best = recommend(
-            case.lon, case.lat, candidates, limit=1, now=self._at, responsible_unit_type=unit_type
+            case.lon, case.lat, candidates, limit=1, now=self._at, responsible_unit_type=unit_type,
+            declined=case.declined,
         )
         if not best:  # every fix is old (e.g. after a pause): go by the last known places
             best = recommend(
-                case.lon, case.lat, candidates, limit=1, responsible_unit_type=unit_type
+                case.lon, case.lat, candidates, limit=1, responsible_unit_type=unit_type,
+                declined=case.declined,
             )
         if not best:
             log.info("no squad can take case %s now; trying again later", case.case_no)
@@ -697,6 +708,15 @@ class Simulator:
             return  # sent to a unit without a squad: a person takes it from here
         case.squad_id = squad_id
         q = self._squad[squad_id]
+        rnd = self._rng(case, f"decline/{len(case.declined)}")
+        if rework_count == 0 and not case.declined and rnd.random() < self.timing.p_decline:
+            self._apply(self.cases.decline, self._member(q, case), case.id,
+                        expected_version=version, note=rnd.choice(DECLINE_NOTES))
+            case.declined.add(squad_id)
+            case.squad_id = None
+            minutes = self._lognormal(rnd, self.timing.dispatch_median, 0.5, 20)
+            self._push(self._at + timedelta(minutes=minutes), "dispatch", case.id)
+            return
         self._apply(self.cases.accept, self._member(q, case), case.id, expected_version=version)
         self._set_status(q, SquadStatus.BUSY)
         q.queue.append((case.id, rework_count > 0))
@@ -773,6 +793,7 @@ class Simulator:
         if case is None or row is None or row[0] is not CaseState.IN_PROGRESS:
             self._start_job(q)
             return
+        job.on_site = True
         self._fix(q, case.lon, case.lat, self._at)
         rnd = self._rng(case, f"handle{int(job.rework)}")
         minutes = _handle_minutes(case.category, rnd, self.timing)
@@ -838,7 +859,9 @@ class Simulator:
         every = self.timing.heartbeat
         for q in self._squad.values():
             job = q.job
-            if job is not None and job.depart < now < job.arrive:
+            # An arrival played at the same instant as this tick must not be overwritten
+            # by a point on the way (a fix of the same time that "says something else").
+            if job is not None and not job.on_site and job.depart < now < job.arrive:
                 case = self._sim_cases.get(job.case_id)
                 if case is None:
                     continue

@@ -21,6 +21,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen, QTransform
 
+from command_center.domain.cameras import DEFAULT_RANGE_M
 from command_center.domain.catalogue import CaseKind
 from command_center.domain.deadline_state import DeadlineState, deadline_state
 from command_center.domain.workflow import PAUSED_STATES
@@ -617,7 +618,9 @@ def _metres_per_px(item: pg.GraphicsObject) -> float | None:
     return (x1 - x0) / view.width()
 
 
-CONE_RANGE_M = 60.0  # ground metres a camera's cone reaches on the map
+# Ground metres a camera's cone reaches on the map: the range in which it counts as seeing
+# a case (domain.cameras), so what the map shows is what "covers" means.
+CONE_RANGE_M = DEFAULT_RANGE_M
 CONE_MAX_M_PER_PX = 4.0  # cones show from street level in (Mercator m per px)
 DEFAULT_FOV_DEG = 60.0
 

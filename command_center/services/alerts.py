@@ -1,4 +1,6 @@
-"""What the desk must not miss: dispatches nobody accepted in time, deadlines due soon or past.
+"""What the desk must not miss: dispatches nobody accepted in time, deadlines due soon or past,
+dispatches a squad declined (退回, waiting to be sent again) and extension requests waiting
+for a decision.
 
 The rules are `domain.dispatch.escalations` and `deadline_alerts`; this module reads the
 cases they need in one transaction.
@@ -12,9 +14,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from command_center.domain.dispatch import deadline_alerts, escalations
-from command_center.domain.workflow import HANDLING_STATES, PAUSED_STATES, CaseState
+from command_center.domain.workflow import HANDLING_STATES, PAUSED_STATES, Action, CaseState
 from command_center.store.engine import Store
-from command_center.store.models import Case
+from command_center.store.models import Case, CaseEvent
 
 __all__ = ["ACCEPTANCE_TIMEOUT", "DeskAlerts", "desk_alerts"]
 
@@ -30,6 +32,8 @@ class DeskAlerts:
     not_accepted: tuple[tuple[int, str, timedelta], ...] = ()  # id, case no, overdue by
     due_soon: tuple[tuple[int, str], ...] = ()
     overdue: tuple[tuple[int, str], ...] = ()
+    declined: tuple[tuple[int, str], ...] = ()  # back from a squad, not yet sent again
+    extension_requests: tuple[tuple[int, str], ...] = ()  # waiting for grant or deny
     numbers: dict[int, str] = field(default_factory=dict)
 
 
@@ -47,7 +51,22 @@ def desk_alerts(
                 Case.state.in_(_HANDLING), Case.deadline_at.is_not(None)
             )
         ).all()
+        declined = s.execute(
+            select(Case.id, Case.case_no)
+            .where(
+                Case.state == CaseState.REGISTERED.value,
+                Case.id.in_(select(CaseEvent.case_id).where(
+                    CaseEvent.action == Action.DECLINE.value)),
+            )
+            .order_by(Case.updated_at)
+        ).all()
+        asking = s.execute(
+            select(Case.id, Case.case_no)
+            .where(Case.state == CaseState.EXTENSION_REQUESTED.value)
+            .order_by(Case.updated_at)
+        ).all()
     numbers = {r.id: r.case_no for r in dispatched} | {r.id: r.case_no for r in running}
+    numbers |= {r.id: r.case_no for r in declined} | {r.id: r.case_no for r in asking}
     late = escalations(((r.id, r.dispatched_at, None) for r in dispatched), now,
                        acceptance_timeout)
     alerts = deadline_alerts(((r.id, r.deadline_at, r.state in _PAUSED) for r in running), now)
@@ -55,5 +74,7 @@ def desk_alerts(
         not_accepted=tuple((e.case_id, numbers[e.case_id], e.overdue_by) for e in late),
         due_soon=tuple((i, numbers[i]) for i in alerts["due_soon"]),
         overdue=tuple((i, numbers[i]) for i in alerts["overdue"]),
+        declined=tuple((r.id, r.case_no) for r in declined),
+        extension_requests=tuple((r.id, r.case_no) for r in asking),
         numbers=numbers,
     )

@@ -18,7 +18,9 @@ from datetime import datetime
 
 import numpy as np
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
+from command_center.domain.cameras import CameraView, covering
 from command_center.domain.catalogue import UNIT_TYPES, Catalogue
 from command_center.domain.deadline_state import DeadlineState, deadline_state
 from command_center.domain.dispatch import (
@@ -27,7 +29,13 @@ from command_center.domain.dispatch import (
     possible_duplicates,
 )
 from command_center.domain.geo import haversine_m_array, local_metres_per_degree
-from command_center.domain.workflow import HANDLING_STATES, OPEN_STATES, PAUSED_STATES
+from command_center.domain.workflow import (
+    HANDLING_STATES,
+    OPEN_STATES,
+    PAUSED_STATES,
+    Action,
+    CaseState,
+)
 from command_center.services.changes import NotFound
 from command_center.store.engine import Store
 from command_center.store.models import (
@@ -48,12 +56,15 @@ __all__ = [
     "DuplicateFinder",
     "NearbyCamera",
     "NearbyCase",
+    "PendingExtension",
     "TimelineEntry",
+    "declined_squads_of",
     "load_case_detail",
     "open_cases_near",
 ]
 
 NEARBY_CAMERA_RADIUS_M = 300.0
+PREVIEW_MAX_BYTES = 2_000_000  # stored photos up to this size travel with the detail
 """Cameras closer than this to a case are listed on its detail view."""
 
 _OPEN = sorted(s.value for s in OPEN_STATES)
@@ -65,7 +76,9 @@ IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp"})
 @dataclass(frozen=True)
 class AttachmentInfo:
     """One piece of evidence on a case: `path` is the stored file name or path, `taken_at`
-    when it was stored (the store keeps no capture time or camera for an attachment)."""
+    when the picture was taken (camera evidence) or else when it was stored; `camera_id` /
+    `camera_name` for a snapshot or clip from a camera. `preview` holds the bytes of a small
+    stored image (a camera snapshot), so the panel can show it without another read."""
 
     id: int
     kind: str  # photo | video | document
@@ -74,6 +87,9 @@ class AttachmentInfo:
     size: int
     taken_at: datetime
     event_id: int | None = None  # the trail step it was attached to, if any
+    camera_id: int | None = None
+    camera_name: str | None = None
+    preview: bytes | None = None
 
     @property
     def is_image(self) -> bool:
@@ -108,7 +124,8 @@ class NearbyCamera:
     lon: float
     lat: float
     distance_m: float
-    enabled: bool
+    enabled: bool  # enabled and in service
+    covers: bool = False  # its view cone covers the case (domain.cameras)
 
 
 @dataclass(frozen=True)
@@ -118,6 +135,18 @@ class NearbyCase:
     case_id: int
     case_no: str
     distance_m: float
+
+
+@dataclass(frozen=True)
+class PendingExtension:
+    """An extension request waiting for a decision: how much more time, in the case's time
+    unit, who asked, when and why."""
+
+    amount: float
+    unit: str | None
+    asked_by: str | None
+    asked_at: datetime
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -172,6 +201,8 @@ class CaseDetail:
     attachments: tuple[AttachmentInfo, ...]
     timeline: tuple[TimelineEntry, ...]
     nearby_cameras: tuple[NearbyCamera, ...]
+    declined_squads: frozenset[int] = frozenset()  # squads that declined it (退回)
+    pending_extension: PendingExtension | None = None  # while the state is extension_requested
 
     @property
     def overdue(self) -> bool:
@@ -214,8 +245,18 @@ def load_case_detail(
             .order_by(CaseEvent.at, CaseEvent.id)
         ).all()
         attachments = s.scalars(
-            select(Attachment).where(Attachment.case_id == case_id).order_by(Attachment.id)
+            select(Attachment)
+            .where(Attachment.case_id == case_id)
+            .order_by(Attachment.id)
+            .options(defer(Attachment.content))  # a clip may be megabytes: not read here
         ).all()
+        small = [a.id for a in attachments if a.kind == "photo" and a.size <= PREVIEW_MAX_BYTES]
+        previews: dict[int, bytes] = (
+            {i: bytes(c) for i, c in s.execute(
+                select(Attachment.id, Attachment.content).where(
+                    Attachment.id.in_(small), Attachment.content.is_not(None)))}
+            if small else {}
+        )
         person_ids = {e.actor_id for e in events if e.actor_id is not None}
         if case.reporter_id is not None:
             person_ids.add(case.reporter_id)
@@ -254,6 +295,27 @@ def load_case_detail(
             )
             for e in events
         )
+        declined = frozenset(
+            int(e.data["squad_id"]) for e in events
+            if e.action == Action.DECLINE.value and e.data and e.data.get("squad_id")
+        )
+        pending = None
+        if case.state == CaseState.EXTENSION_REQUESTED.value:
+            ask = next((e for e in reversed(events)
+                        if e.action == Action.REQUEST_EXTENSION.value), None)
+            if ask is not None:
+                pending = PendingExtension(
+                    amount=float((ask.data or {}).get("amount") or 0.0),
+                    unit=(ask.data or {}).get("unit") or case.time_unit,
+                    asked_by=names.get(ask.actor_id) if ask.actor_id is not None else None,
+                    asked_at=ask.at,
+                    reason=ask.note or "",
+                )
+        camera_ids = {a.camera_id for a in attachments if a.camera_id is not None}
+        camera_names: dict[int, str] = (
+            dict(s.execute(select(Camera.id, Camera.name).where(Camera.id.in_(camera_ids))).all())
+            if camera_ids else {}
+        )
         files = tuple(
             AttachmentInfo(
                 id=a.id,
@@ -261,8 +323,11 @@ def load_case_detail(
                 path=a.filename,
                 mime=a.mime or "",
                 size=a.size,
-                taken_at=a.created_at,
+                taken_at=a.taken_at or a.created_at,
                 event_id=a.event_id,
+                camera_id=a.camera_id,
+                camera_name=camera_names.get(a.camera_id) if a.camera_id is not None else None,
+                preview=previews.get(a.id),
             )
             for a in attachments
         )
@@ -315,7 +380,27 @@ def load_case_detail(
             attachments=files,
             timeline=timeline,
             nearby_cameras=tuple(cameras),
+            declined_squads=declined,
+            pending_extension=pending,
         )
+
+
+def declined_squads_of(store: Store, case_ids: Iterable[int]) -> dict[int, frozenset[int]]:
+    """For each of `case_ids` that a squad has declined: the squads that declined it (for a
+    batch dispatch, which must not send a case back to them). A database read."""
+    ids = sorted(set(case_ids))
+    out: dict[int, set[int]] = {}
+    if not ids:
+        return {}
+    with store.read() as s:
+        for case_id, data in s.execute(
+            select(CaseEvent.case_id, CaseEvent.data).where(
+                CaseEvent.action == Action.DECLINE.value, CaseEvent.case_id.in_(ids)
+            )
+        ):
+            if data and data.get("squad_id"):
+                out.setdefault(case_id, set()).add(int(data["squad_id"]))
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 def _box(lon: float, lat: float, radius_m: float) -> tuple[float, float, float, float]:
@@ -328,9 +413,12 @@ def _box(lon: float, lat: float, radius_m: float) -> tuple[float, float, float, 
 
 
 def _cameras_near(s, lon: float, lat: float, radius_m: float) -> list[NearbyCamera]:
+    """Cameras within `radius_m`: those whose view cone covers the point first (nearest
+    first, `domain.cameras.covering`), then the others nearby, nearest first."""
     west, south, east, north = _box(lon, lat, radius_m)
     rows = s.execute(
-        select(Camera.id, Camera.code, Camera.name, Camera.lon, Camera.lat, Camera.enabled).where(
+        select(Camera.id, Camera.code, Camera.name, Camera.lon, Camera.lat, Camera.enabled,
+               Camera.status, Camera.heading_deg, Camera.fov_deg).where(
             Camera.lon.between(west, east), Camera.lat.between(south, north)
         )
     ).all()
@@ -339,12 +427,20 @@ def _cameras_near(s, lon: float, lat: float, radius_m: float) -> list[NearbyCame
     distance = haversine_m_array(
         lon, lat, np.array([r.lon for r in rows]), np.array([r.lat for r in rows])
     )
+    usable = {r.id: bool(r.enabled) and (r.status or "in_service") == "in_service" for r in rows}
+    covers = {
+        c.camera_id
+        for c in covering(lon, lat, (
+            CameraView(r.id, r.lon, r.lat, r.heading_deg, r.fov_deg, usable=usable[r.id])
+            for r in rows
+        ))
+    }
     near = [
-        NearbyCamera(r.id, r.code, r.name, r.lon, r.lat, float(d), bool(r.enabled))
+        NearbyCamera(r.id, r.code, r.name, r.lon, r.lat, float(d), usable[r.id], r.id in covers)
         for r, d in zip(rows, distance.tolist(), strict=True)
         if d <= radius_m
     ]
-    near.sort(key=lambda c: (c.distance_m, c.id))
+    near.sort(key=lambda c: (not c.covers, c.distance_m, c.id))
     return near
 
 

@@ -161,6 +161,18 @@ class CaseService:
         """接收: the handling unit starts work."""
         return self._act(actor, case_id, Action.ACCEPT, expected_version, note)
 
+    def decline(self, actor: Actor, case_id: int, *, note: str,
+                expected_version: int | None = None) -> Changes:
+        """退回: the squad refuses the dispatch before starting work (not its area or duty,
+        no capacity); the case goes back to the dispatcher's 待派遣 list with the reason, and
+        the handling clock starts again at the next dispatch. The trail keeps who declined
+        (`data.squad_id`), so the recommendation can leave that squad out."""
+        def apply(s: Session, case: Case, at: datetime, data: dict) -> None:
+            data.update(unit_id=case.unit_id, squad_id=case.squad_id)
+            case.unit_id = case.squad_id = None
+            case.dispatched_at = case.deadline_at = None
+        return self._act(actor, case_id, Action.DECLINE, expected_version, note, apply)
+
     def feedback(self, actor: Actor, case_id: int, *, note: str = "",
                  expected_version: int | None = None) -> Changes:
         """处置反馈: the handling unit reports the work done."""

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from command_center.domain.catalogue import Catalogue
+from command_center.domain.shifts import shift_of
 from command_center.domain.squads import squad_activity
 from command_center.domain.workflow import HANDLING_STATES, OPEN_STATES, PAUSED_STATES
 from command_center.services.locate import exterior_ring
@@ -125,15 +126,18 @@ def load_snapshot(store: Store, catalogue: Catalogue, now: datetime) -> CitySnap
                      sq.lon, sq.lat, sq.heading_deg,
                      squad_activity(
                          sq.status, None if sq.lon is None or sq.lat is None else (sq.lon, sq.lat),
-                         sq.position_at, now, held.get(sq.id, ()),
-                     ).value)
+                         sq.position_at, now, held.get(sq.id, ()), on_shift=on_shift,
+                     ).value,
+                     shift.label(), on_shift, sq.position_at)
             for sq, unit_name in s.execute(
                 select(Squad, Unit.name).join(Unit, Unit.id == Squad.unit_id).order_by(Squad.code)
             )
+            for shift in (shift_of(sq.shift_start, sq.shift_end),)
+            for on_shift in (shift.on_duty(now),)
         )
         cameras = tuple(
             CameraRow(c.id, c.code, c.name, c.lon, c.lat, c.url, c.enabled, c.heading_deg,
-                      c.fov_deg)
+                      c.fov_deg, c.sub_url, c.group_name, c.status or "in_service")
             for c in s.scalars(select(Camera).order_by(Camera.code))
         )
         state_counts = case_state_counts(s)

@@ -49,6 +49,9 @@ class SquadRow:
     lat: float | None
     heading_deg: float | None = None  # course over ground, 0 = north, clockwise
     activity: str = ""  # domain.squads.Activity: idle | en_route | handling | offline
+    shift: str = ""  # 'HH:MM–HH:MM' (domain.shifts.Shift.label); '' round the clock
+    on_shift: bool = True
+    position_at: datetime | None = None  # when the latest fix was taken
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,18 @@ class CameraRow:
     enabled: bool
     heading_deg: float | None = None  # view direction, 0 = north, clockwise
     fov_deg: float | None = None  # horizontal field of view
+    sub_url: str | None = None  # the tiles' low-resolution stream; None: `url` serves both
+    group_name: str | None = None  # the wall's camera group (e.g. 重点部位)
+    status: str = "in_service"  # in_service | maintenance | retired
+
+    @property
+    def tile_url(self) -> str:
+        """The stream a wall tile plays (the sub-stream when there is one)."""
+        return self.sub_url or self.url
+
+    @property
+    def usable(self) -> bool:
+        return self.enabled and self.status == "in_service"
 
 
 @dataclass(frozen=True)

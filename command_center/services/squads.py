@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from command_center.domain.calendar import CST
 from command_center.domain.dispatch import SquadCandidate, SquadStatus
+from command_center.domain.shifts import Shift, shift_of
 from command_center.domain.workflow import HANDLING_STATES
 from command_center.services import changelog
 from command_center.services.changelog import default_workstation
@@ -99,11 +100,26 @@ class SquadService:
             changelog.record(s, changes, self.workstation, self.clock())
             return changes
 
+    def set_shift(self, squad_id: int, shift: Shift) -> Changes:
+        """The squad's daily shift (`Shift()`: round the clock); unchanged writes nothing."""
+        with self.store.transaction() as s:
+            squad = s.get(Squad, squad_id)
+            if squad is None:
+                raise NotFound(f"no squad with id {squad_id}")
+            if (squad.shift_start, squad.shift_end) == (shift.start, shift.end):
+                return Changes()
+            squad.shift_start, squad.shift_end = shift.start, shift.end
+            s.flush()
+            changes = Changes.of(squads=squad_id)
+            changelog.record(s, changes, self.workstation, self.clock())
+            return changes
+
     # -- reads ----------------------------------------------------------------------------
     def squad_candidates(self, now: datetime | None = None) -> list[SquadCandidate]:
         """Every squad as `dispatch.recommend` sees it: position and its age, status, unit
-        type and open case load (`LOAD_STATES`). `now` is accepted for symmetry with
-        `recommend(now=…)`, which is where a fix's age is judged."""
+        type and open case load (`LOAD_STATES`), and whether it is on shift at `now` (when
+        given, else the service's clock; a fix's age is judged by `recommend(now=…)`)."""
+        now = now if now is not None else self.clock()
         with self.store.read() as s:
             load = dict(
                 s.execute(
@@ -125,7 +141,10 @@ class SquadService:
                     status=q.status,
                     open_cases=int(load.get(q.id, 0)),
                     unit_type=unit_type,
-                    on_shift=q.status != SquadStatus.OFF_DUTY,
+                    on_shift=(
+                        q.status != SquadStatus.OFF_DUTY
+                        and shift_of(q.shift_start, q.shift_end).on_duty(now)
+                    ),
                     position_at=q.position_at,
                 )
                 for q, unit_type in rows

@@ -7,7 +7,7 @@ UTC and handed out as aware datetimes in China Standard Time (see `UtcDateTime`)
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta, timezone
 
 from sqlalchemy import (
     JSON,
@@ -23,6 +23,8 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    Time,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -133,6 +135,10 @@ class Squad(Base):
     lat: Mapped[float | None] = mapped_column(Float)
     position_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     heading_deg: Mapped[float | None] = mapped_column(Float)  # course over ground, 0 = north
+    # The daily shift (domain.shifts.Shift); an end before the start runs past midnight;
+    # both None: round the clock.
+    shift_start: Mapped[time | None] = mapped_column(Time)
+    shift_end: Mapped[time | None] = mapped_column(Time)
 
     __table_args__ = (
         CheckConstraint(
@@ -218,6 +224,78 @@ class Camera(Base):
     district_code: Mapped[str | None] = mapped_column(ForeignKey("districts.code"))
     grid_code: Mapped[str | None] = mapped_column(String(15))
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The low-resolution stream the wall's tiles play (the main `url` when enlarged);
+    # None: the main stream serves both.
+    sub_url: Mapped[str | None] = mapped_column(Text)
+    group_name: Mapped[str | None] = mapped_column(String(60), index=True)  # e.g. 中心城区路口
+    status: Mapped[str] = mapped_column(String(20), default="in_service")
+
+    __table_args__ = (
+        CheckConstraint(
+            "status = 'in_service' OR status = 'maintenance' OR status = 'retired'",
+            name="status_valid",
+        ),
+    )
+
+
+class CameraTour(Base):
+    """A tour of the video wall: cameras shown in turn, a page of the layout at a time,
+    each page for `interval_s` seconds."""
+
+    __tablename__ = "camera_tours"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    layout: Mapped[str] = mapped_column(String(10), default="2x2")  # ui.video_wall layouts
+    interval_s: Mapped[int] = mapped_column(Integer, default=20)
+    camera_ids: Mapped[list] = mapped_column(JSON)
+
+    __table_args__ = (CheckConstraint("interval_s >= 3", name="interval_min"),)
+
+
+class MotionZone(Base):
+    """A polygon on a camera's image where persistent motion suggests a case. `spec` is the
+    whole rule as `domain.motion.zone_to_dict` writes it (polygon in image fractions,
+    threshold, persistence, schedule, cooldown); name and category are copied out for lists."""
+
+    __tablename__ = "motion_zones"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id"), index=True)
+    zone_key: Mapped[str] = mapped_column(String(40))  # the domain zone's id, per camera
+    name: Mapped[str] = mapped_column(String(60))
+    category_code: Mapped[str] = mapped_column(String(8))
+    spec: Mapped[dict] = mapped_column(JSON)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    __table_args__ = (UniqueConstraint("camera_id", "zone_key"),)
+
+
+class MotionSuggestion(Base):
+    """A case the cameras suggest (motion persisted in a zone); the intake operator accepts
+    it (it becomes a reported case) or dismisses it."""
+
+    __tablename__ = "motion_suggestions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id"), index=True)
+    zone_id: Mapped[int | None] = mapped_column(ForeignKey("motion_zones.id"))
+    category_code: Mapped[str] = mapped_column(String(8))
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    grid_code: Mapped[str | None] = mapped_column(String(15))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    detected_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    peak: Mapped[float] = mapped_column(Float)
+    snapshot: Mapped[bytes | None] = mapped_column(LargeBinary)  # JPEG of the moment
+    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+
+    __table_args__ = (
+        CheckConstraint(
+            "status = 'pending' OR status = 'accepted' OR status = 'dismissed'",
+            name="status_valid",
+        ),
+    )
 
 
 class Case(Base):
@@ -307,6 +385,9 @@ class Attachment(Base):
     content: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    # Evidence from a camera: which camera, and when the picture or clip was taken.
+    camera_id: Mapped[int | None] = mapped_column(ForeignKey("cameras.id"))
+    taken_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class Order(Base):

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QIcon, QImageReader, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QIcon, QImage, QImageReader, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -64,6 +64,7 @@ ACTION_NAMES: dict[str, str] = {
     "reject": QT_TRANSLATE_NOOP("CaseAction", "Reject"),
     "dispatch": QT_TRANSLATE_NOOP("CaseAction", "Dispatch"),
     "accept": QT_TRANSLATE_NOOP("CaseAction", "Accept"),
+    "decline": QT_TRANSLATE_NOOP("CaseAction", "Decline dispatch"),
     "feedback": QT_TRANSLATE_NOOP("CaseAction", "Report handled"),
     "verify": QT_TRANSLATE_NOOP("CaseAction", "Verify"),
     "return_for_rework": QT_TRANSLATE_NOOP("CaseAction", "Return for rework"),
@@ -128,6 +129,11 @@ def _name(context: str, table: Mapping[str, str], value: str) -> str:
     return QCoreApplication.translate(context, source) if source else value
 
 
+def time_unit_name(unit: str | None) -> str:
+    """The user-facing name of a `TimeUnit` value (e.g. 工作时)."""
+    return _name("CaseDetailPanel", _TIME_UNIT_NAMES, unit or "")
+
+
 def action_name(action: str) -> str:
     """The user-facing name of a workflow action (the raw value when unknown)."""
     return _name("CaseAction", ACTION_NAMES, action)
@@ -189,6 +195,15 @@ def thumbnail(path: str, size: QSize = THUMB) -> QPixmap | None:
     return QPixmap.fromImage(image)
 
 
+def preview_pixmap(data: bytes, size: QSize = THUMB) -> QPixmap | None:
+    """A thumbnail of a stored picture (camera snapshot bytes); None if not decodable."""
+    image = QImage.fromData(data)
+    if image.isNull():
+        return None
+    return QPixmap.fromImage(image.scaled(size, Qt.AspectRatioMode.KeepAspectRatio,
+                                          Qt.TransformationMode.SmoothTransformation))
+
+
 class CaseDetailPanel(QWidget):
     """Everything about one case; action buttons for what the user's roles may do.
 
@@ -196,10 +211,12 @@ class CaseDetailPanel(QWidget):
         actionRequested(str, int, str): action value, case id, note ("" when the action
             needs none; asked for first when `workflow.NOTE_REQUIRED` says so).
         openCameraRequested(int): a camera id — put it on the camera wall.
+        openCamerasRequested(list): the cameras that cover the case — put them all on the wall.
     """
 
     actionRequested = Signal(str, int, str)  # noqa: N815
     openCameraRequested = Signal(int)  # noqa: N815
+    openCamerasRequested = Signal(list)  # noqa: N815 — camera ids, nearest first
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -468,6 +485,15 @@ class CaseDetailPanel(QWidget):
         ]
         if d.resume_state:
             rows.append((self.tr("Paused from"), state_name(d.resume_state), None, False))
+        ask = d.pending_extension
+        if ask is not None:
+            rows.append((
+                self.tr("Extension asked"),
+                self.tr("{amount:g} {unit} more, by {who} at {at}: {reason}").format(
+                    amount=ask.amount, unit=time_unit_name(ask.unit), who=ask.asked_by or "—",
+                    at=_when(ask.asked_at), reason=ask.reason or "—"),
+                PALETTE.warning, True,
+            ))
         while self.form.count():
             item = self.form.takeAt(0)
             _discard(item.widget())
@@ -525,7 +551,8 @@ class CaseDetailPanel(QWidget):
     def _fill_photos(self, attachments: Iterable[AttachmentInfo]) -> None:
         self.photos.clear()
         for a in attachments:
-            pixmap = thumbnail(a.path) if a.is_image else None
+            pixmap = (preview_pixmap(a.preview) if a.preview else
+                      thumbnail(a.path) if a.is_image else None)
             if pixmap is None:
                 word = self.tr("Missing") if a.is_image else a.kind
                 pixmap = placeholder_pixmap(word)
@@ -550,6 +577,7 @@ class CaseDetailPanel(QWidget):
                 self.tr("Workstation"),
             ]
         )
+        rows: list[tuple[datetime, QTreeWidgetItem]] = []
         for t in d.timeline:
             who = f"{t.actor_name or self.tr('System')} ({role_name(t.actor_role)})"
             states = state_name(t.to_state)
@@ -559,6 +587,19 @@ class CaseDetailPanel(QWidget):
                 [_when(t.at), who, action_name(t.action), states, t.note, t.workstation or ""]
             )
             item.setToolTip(4, t.note)
+            rows.append((t.at, item))
+        for a in d.attachments:  # camera evidence takes its place in the trail by its time
+            if a.camera_id is None:
+                continue
+            what = self.tr("Snapshot") if a.kind == "photo" else self.tr("Video clip")
+            item = QTreeWidgetItem([
+                _when(a.taken_at), self.tr("Camera {name}").format(name=a.camera_name or "?"),
+                what, "", a.path, "",
+            ])
+            item.setForeground(2, QColor(PALETTE.camera))
+            rows.append((a.taken_at, item))
+        rows.sort(key=lambda r: r[0])
+        for _, item in rows:
             self.timeline.addTopLevelItem(item)
         header = self.timeline.header()
         header.setStretchLastSection(False)
@@ -566,8 +607,9 @@ class CaseDetailPanel(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         # tall enough for up to 8 steps without an inner scroll bar
-        rows = min(max(len(d.timeline), 1), 8)
-        row_h = self.timeline.sizeHintForRow(0) if d.timeline else 20
+        count = self.timeline.topLevelItemCount()
+        rows = min(max(count, 1), 8)
+        row_h = self.timeline.sizeHintForRow(0) if count else 20
         self.timeline.setFixedHeight(header.sizeHint().height() + rows * max(row_h, 18) + 24)
 
     def _fill_cameras(self, d: CaseDetail) -> None:
@@ -580,14 +622,29 @@ class CaseDetailPanel(QWidget):
             none.setStyleSheet(f"color: {PALETTE.muted};")
             self._cameras_layout.addWidget(none)
             return
+        seeing = [c.id for c in d.nearby_cameras if c.covers and c.enabled]
+        if seeing:
+            all_button = QPushButton(
+                self.tr("Open the {n} cameras that see it on the wall").format(n=len(seeing))
+                if len(seeing) > 1 else self.tr("Open the camera that sees it on the wall"),
+                self._cameras_host,
+            )
+            all_button.setObjectName("openCoveringCameras")
+            all_button.clicked.connect(lambda _=False: self.openCamerasRequested.emit(seeing))
+            self._cameras_layout.addWidget(all_button)
+            self._camera_buttons[-1] = all_button
         for cam in d.nearby_cameras:
             line = QWidget(self._cameras_host)
             box = QHBoxLayout(line)
             box.setContentsMargins(0, 0, 0, 0)
             label = QLabel(
-                self.tr("{name} · {m} m").format(name=cam.name, m=round(cam.distance_m)), line
+                (self.tr("{name} · {m} m · sees it") if cam.covers
+                 else self.tr("{name} · {m} m · not facing it")).format(
+                    name=cam.name, m=round(cam.distance_m)),
+                line,
             )
-            label.setStyleSheet(f"color: {PALETTE.camera if cam.enabled else PALETTE.muted};")
+            label.setStyleSheet(
+                f"color: {PALETTE.camera if cam.enabled and cam.covers else PALETTE.muted};")
             button = QPushButton(self.tr("Open on wall"), line)
             button.setEnabled(cam.enabled)
             if not cam.enabled:

@@ -26,13 +26,18 @@ from command_center.domain.dispatch import BatchCase, plan_batch, recommend
 from command_center.domain.workflow import RULES, Action, CaseState, Role
 from command_center.map.projection import unproject
 from command_center.services.alerts import DeskAlerts, desk_alerts
-from command_center.services.case_detail import CaseDetail, DuplicateFinder, load_case_detail
+from command_center.services.case_detail import (
+    CaseDetail,
+    DuplicateFinder,
+    declined_squads_of,
+    load_case_detail,
+)
 from command_center.services.cases import Actor, CaseService
 from command_center.services.changes import ConflictError
 from command_center.services.queries import case_states
 from command_center.services.squads import SquadService
 from command_center.store.engine import Store
-from command_center.ui.case_detail import CaseDetailPanel
+from command_center.ui.case_detail import CaseDetailPanel, time_unit_name
 from command_center.ui.dispatch_dialog import DispatchDialog
 from command_center.ui.main_window import MainWindow
 from command_center.ui.report_dialog import ReportDialog, ReportRequest
@@ -61,6 +66,7 @@ ACTION_KEYS: dict[Action, str] = {
     Action.REGISTER: "F2",
     Action.DISPATCH: "F3",
     Action.ACCEPT: "F4",
+    Action.DECLINE: "Shift+F4",
     Action.FEEDBACK: "F5",
     Action.VERIFY: "F6",
     Action.CLOSE: "F7",
@@ -135,28 +141,38 @@ class Desk(QObject):
     def show_alerts(self, alerts: DeskAlerts) -> None:
         """A standing count in the status bar; a new escalation or overdue case also beeps
         and says which (each case once)."""
-        self.alerts_label.setText(
-            self.tr("Not accepted {a} · due within 1 h {b} · overdue {c}").format(
-                a=len(alerts.not_accepted), b=len(alerts.due_soon), c=len(alerts.overdue)
-            )
+        self.alerts = alerts
+        text = self.tr("Not accepted {a} · due within 1 h {b} · overdue {c}").format(
+            a=len(alerts.not_accepted), b=len(alerts.due_soon), c=len(alerts.overdue)
         )
+        if alerts.declined:
+            text += " · " + self.tr("declined {n}").format(n=len(alerts.declined))
+        if alerts.extension_requests:
+            text += " · " + self.tr("extensions asked {n}").format(
+                n=len(alerts.extension_requests))
+        self.alerts_label.setText(text)
         self.alerts_label.setStyleSheet(
             f"color: {PALETTE.danger}; font-weight: bold;"
-            if alerts.not_accepted or alerts.overdue else ""
+            if alerts.not_accepted or alerts.overdue or alerts.declined else ""
         )
-        fresh = [("accept", i, no) for i, no, _ in alerts.not_accepted
-                 if ("accept", i) not in self._alerted]
-        fresh += [("overdue", i, no) for i, no in alerts.overdue if ("overdue", i) not in self._alerted]
-        current = {("accept", i) for i, _, _ in alerts.not_accepted} | {
-            ("overdue", i) for i, _ in alerts.overdue}
-        self._alerted = (self._alerted & current) | {(k, i) for k, i, _ in fresh}
+        standing = (
+            [("accept", i, no) for i, no, _ in alerts.not_accepted]
+            + [("overdue", i, no) for i, no in alerts.overdue]
+            + [("declined", i, no) for i, no in alerts.declined]
+            + [("extension", i, no) for i, no in alerts.extension_requests]
+        )
+        fresh = [(k, i, no) for k, i, no in standing if (k, i) not in self._alerted]
+        self._alerted = (self._alerted & {(k, i) for k, i, _ in standing}) | {
+            (k, i) for k, i, _ in fresh}
         if fresh:
             QApplication.beep()
             kind, _, no = fresh[0]
-            text = (
-                self.tr("Dispatch of {no} not accepted in time") if kind == "accept"
-                else self.tr("Case {no} is now overdue")
-            ).format(no=no)
+            text = {
+                "accept": self.tr("Dispatch of {no} not accepted in time"),
+                "overdue": self.tr("Case {no} is now overdue"),
+                "declined": self.tr("The squad declined case {no}: dispatch it again"),
+                "extension": self.tr("Extension asked for case {no}: grant or deny it"),
+            }[kind].format(no=no)
             more = len(fresh) - 1
             if more:
                 text += " " + self.tr("(and {n} more)").format(n=more)
@@ -234,6 +250,11 @@ class Desk(QObject):
             if not ok:
                 return
             extra["amount"] = amount
+        elif action is Action.GRANT_EXTENSION:
+            amount = self.ask_extension_amount(case_id)
+            if amount is None:
+                return
+            extra["amount"] = amount
         elif action is Action.TRANSFER_JUDICIAL:
             names = [self.tr("Police"), self.tr("Procuratorate"), self.tr("Court")]
             name, ok = QInputDialog.getItem(
@@ -251,6 +272,24 @@ class Desk(QObject):
             kw["expected_version"] = self.detail.version
         self.tasks.run(lambda: method(actor, case_id, **kw), lambda _c: self._acted(case_id),
                        lambda exc: self._act_failed(case_id, exc))
+
+    def ask_extension_amount(self, case_id: int) -> float | None:
+        """Show what the squad asked (how much, who, when, why) and let the approver grant
+        it or a different amount; None when cancelled."""
+        detail = self.detail
+        ask = detail.pending_extension if detail is not None and detail.id == case_id else None
+        if ask is None:
+            return None
+        unit = time_unit_name(ask.unit)
+        label = self.tr(
+            "{who} asked on {at} for {amount:g} {unit} more for case {no}:\n“{reason}”\n\n"
+            "Grant how much?"
+        ).format(who=ask.asked_by or "—", at=f"{ask.asked_at:%Y-%m-%d %H:%M}",
+                 amount=ask.amount, unit=unit, no=detail.case_no, reason=ask.reason)
+        amount, ok = QInputDialog.getDouble(
+            self.window, self.tr("Grant extension"), label, ask.amount or 1.0, 0.5, 30.0, 1
+        )
+        return amount if ok else None
 
     def _acted(self, case_id: int) -> None:
         self.window.refreshRequested.emit()
@@ -276,9 +315,11 @@ class Desk(QObject):
         recs = recommend(
             detail.lon, detail.lat, candidates, limit=8, now=self.clock(),
             responsible_unit_type=category.responsible_unit_type if category else None,
+            declined=detail.declined_squads,
         )
         if not recs:  # nobody of the responsible kind: offer everyone rather than nothing
-            recs = recommend(detail.lon, detail.lat, candidates, limit=8, now=self.clock())
+            recs = recommend(detail.lon, detail.lat, candidates, limit=8, now=self.clock(),
+                             declined=detail.declined_squads)
         names = {s.id: s.name for s in self.window.map_panel.layers["squads"].squads.values()}  # type: ignore[attr-defined]
         dialog = DispatchDialog(detail.case_no, recs, names, self.window)
         return dialog.chosen_squad() if dialog.exec() else None
@@ -305,12 +346,18 @@ class Desk(QObject):
 
     # -- several at once
 
-    def batch_plan(self, cases: list[Any], candidates: list[Any]) -> list[tuple[Any, int]]:
+    def batch_plan(
+        self, cases: list[Any], candidates: list[Any],
+        declined: dict[int, frozenset[int]] | None = None,
+    ) -> list[tuple[Any, int]]:
         """(case, squad id) for the registered cases among `cases` (`domain.dispatch.
-        plan_batch`: each to its best squad, the batch spreading over the squads)."""
+        plan_batch`: each to its best squad, the batch spreading over the squads, never
+        back to a squad that declined it)."""
         ready = [c for c in cases if Action.DISPATCH in allowed_now(c.state)]
+        declined = declined or {}
         plan = plan_batch(
-            [BatchCase(c.id, c.lon, c.lat, _unit_type(self.catalogue, c.category_code))
+            [BatchCase(c.id, c.lon, c.lat, _unit_type(self.catalogue, c.category_code),
+                       declined.get(c.id, frozenset()))
              for c in ready],
             candidates, now=self.clock(),
         )
@@ -325,10 +372,13 @@ class Desk(QObject):
         if actor is None or queue is None:
             self._say(self.tr("Your roles may not do this."))
             return
-        candidates = self.tasks_result(self.squads.squad_candidates)
-        if candidates is None:
+        selected = queue.selected_cases()
+        squads, store = self.squads, self.store
+        found = self.tasks_result(lambda: (
+            squads.squad_candidates(), declined_squads_of(store, [c.id for c in selected])))
+        if found is None:
             return
-        plan = self.batch_plan(queue.selected_cases(), candidates)
+        plan = self.batch_plan(selected, *found)
         if not plan:
             self._say(self.tr("Select registered cases in the queue to dispatch them together."))
             return

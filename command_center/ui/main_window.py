@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
     snapshotApplied = Signal()  # noqa: N815 — a picture of the city has been shown
     auditRequested = Signal()  # noqa: N815 — open the audit trail (cases.audit)
     switchUserRequested = Signal()  # noqa: N815 — the next operator signs in (file.switch_user)
+    signOutRequested = Signal()  # noqa: N815 — the operator leaves (file.sign_out)
     operatorChanged = Signal()  # noqa: N815 — another operator works at this window now
 
     def __init__(
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.clock = clock
         self.operator = operator  # who signed in; None: no sign-in (tests, scripts)
+        self.signed_out = False  # True after File → Sign out, until someone signs in
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("Smart Urban Management Command Center — Chaoyang City"))
         self.setDockNestingEnabled(True)
@@ -193,6 +195,17 @@ class MainWindow(QMainWindow):
         self.operator_label.setText(operator_label(operator))
         self.operator_label.setVisible(True)
         self.actions_registry.apply_operator(operator.roles)
+        self.signed_out = False
+        self.operatorChanged.emit()
+
+    def sign_out(self) -> None:
+        """Nobody works at this window: it turns read-only (no step, no order) until the
+        next operator signs in."""
+        self.operator = None
+        self.signed_out = True
+        self.operator_label.setText(self.tr("Signed out · read only"))
+        self.operator_label.setVisible(True)
+        self.actions_registry.apply_operator(frozenset())
         self.operatorChanged.emit()
 
     # -- assembling -----------------------------------------------------------------
@@ -305,6 +318,12 @@ class MainWindow(QMainWindow):
                 QT_TRANSLATE_NOOP("Actions", "Switch &user…"),
                 self.switchUserRequested.emit,
                 {"shortcut": "Ctrl+Shift+U"},
+            ),
+            (
+                "file.sign_out",
+                QT_TRANSLATE_NOOP("Actions", "Sign &out"),
+                self.signOutRequested.emit,
+                {"shortcut": "Ctrl+Shift+L"},
             ),
             (
                 "cases.audit",

@@ -174,6 +174,8 @@ def _install_orders(window: MainWindow, store: Store, tasks: TaskManager,
         op = window.operator
         if op is not None:
             panel.set_operator(frozenset(op.roles), op.person_id)
+        elif window.signed_out:
+            panel.set_operator(frozenset(), None)
 
     window.snapshotApplied.connect(follow_operator)
     window.operatorChanged.connect(follow_operator)
@@ -341,7 +343,14 @@ def run_gui(
             if dialog.exec() and dialog.operator is not None:
                 window.set_operator(dialog.operator)
 
+        def sign_out() -> None:
+            """The operator leaves: the window turns read-only at once, then offers the
+            sign-in; cancelling it leaves the window read-only for whoever glances at it."""
+            window.sign_out()
+            switch_user()
+
         window.switchUserRequested.connect(switch_user)
+        window.signOutRequested.connect(sign_out)
         if map_box is not None:
             window.map_canvas.set_home(*map_box)
     try:

@@ -1,4 +1,5 @@
-"""The squad board: each squad, its unit, whether it is free, and its open cases."""
+"""The squad board: each squad, its unit, what it is doing, its load, its shift and its
+latest position fix."""
 
 from __future__ import annotations
 
@@ -38,8 +39,10 @@ COLUMNS: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("SquadBoardModel", "Unit"),
     QT_TRANSLATE_NOOP("SquadBoardModel", "Status"),
     QT_TRANSLATE_NOOP("SquadBoardModel", "Open cases"),
+    QT_TRANSLATE_NOOP("SquadBoardModel", "Shift"),
+    QT_TRANSLATE_NOOP("SquadBoardModel", "Position"),
 )
-COL_NAME, COL_UNIT, COL_STATUS, COL_OPEN = range(len(COLUMNS))
+COL_NAME, COL_UNIT, COL_STATUS, COL_OPEN, COL_SHIFT, COL_POSITION = range(len(COLUMNS))
 SQUAD_ID_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -105,16 +108,27 @@ class SquadBoardModel(QAbstractTableModel):
                 return squad.unit_name
             if col == COL_STATUS:
                 return "● " + status_name(squad.activity or squad.status)
+            if col == COL_SHIFT:
+                shift = squad.shift or self.tr("All day")
+                return shift if squad.on_shift else self.tr("{shift} (off)").format(shift=shift)
+            if col == COL_POSITION:
+                if squad.position_at is None:
+                    return "—"
+                return self.tr("fix {time}").format(time=f"{squad.position_at:%H:%M}")
             return str(squad.open_cases)
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == COL_STATUS:
                 return self._status_brushes.get(squad.activity or squad.status, self._muted)
+            if col == COL_SHIFT and not squad.on_shift:
+                return self._muted
             if (squad.activity or squad.status) in ("off_duty", "offline"):
                 return self._muted
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_OPEN:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if col == COL_POSITION and squad.lon is not None and squad.lat is not None:
+                return f"{squad.lon:.5f}, {squad.lat:.5f}"
             return f"{squad.code} {squad.name}"
         if role == SQUAD_ID_ROLE:
             return squad.id

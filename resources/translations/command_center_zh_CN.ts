@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>Actions</name>
@@ -65,6 +66,10 @@
     <message>
         <source>Switch &amp;user…</source>
         <translation>切换用户(&amp;U)…</translation>
+    </message>
+    <message>
+        <source>Sign &amp;out</source>
+        <translation>注销(&amp;O)</translation>
     </message>
     <message>
         <source>&amp;Audit trail…</source>
@@ -240,6 +245,10 @@
     <message>
         <source>Accept</source>
         <translation>接收</translation>
+    </message>
+    <message>
+        <source>Decline dispatch</source>
+        <translation>退回</translation>
     </message>
     <message>
         <source>Report handled</source>
@@ -487,6 +496,14 @@
     <message>
         <source>Paused from</source>
         <translation>暂停前状态</translation>
+    </message>
+    <message>
+        <source>Extension asked</source>
+        <translation>延期申请</translation>
+    </message>
+    <message>
+        <source>{amount:g} {unit} more, by {who} at {at}: {reason}</source>
+        <translation>申请延长 {amount:g} {unit}，{who} 于 {at} 提出：{reason}</translation>
     </message>
     <message>
         <source>Missing</source>
@@ -749,7 +766,7 @@
         <translation>公众举报</translation>
     </message>
     <message>
-        <source>Leader's instruction</source>
+        <source>Leader&apos;s instruction</source>
         <translation>领导交办</translation>
     </message>
 </context>
@@ -811,12 +828,28 @@
         <translation>超时未接收 {a} · 1小时内到期 {b} · 超期 {c}</translation>
     </message>
     <message>
+        <source>declined {n}</source>
+        <translation>被退回 {n}</translation>
+    </message>
+    <message>
+        <source>extensions asked {n}</source>
+        <translation>待批延期 {n}</translation>
+    </message>
+    <message>
         <source>Dispatch of {no} not accepted in time</source>
         <translation>案卷 {no} 派遣后未按时接收</translation>
     </message>
     <message>
         <source>Case {no} is now overdue</source>
         <translation>案卷 {no} 已超期</translation>
+    </message>
+    <message>
+        <source>The squad declined case {no}: dispatch it again</source>
+        <translation>案卷 {no} 被处置班组退回，请重新派遣</translation>
+    </message>
+    <message>
+        <source>Extension asked for case {no}: grant or deny it</source>
+        <translation>案卷 {no} 申请延期，请审批</translation>
     </message>
     <message>
         <source>(and {n} more)</source>
@@ -831,7 +864,7 @@
         <translation>申请延期</translation>
     </message>
     <message>
-        <source>How much more time (in the category's time unit)?</source>
+        <source>How much more time (in the category&apos;s time unit)?</source>
         <translation>需要延长多少时间（按该类别的时限单位）？</translation>
     </message>
     <message>
@@ -853,6 +886,20 @@
     <message>
         <source>To:</source>
         <translation>移送至：</translation>
+    </message>
+    <message>
+        <source>{who} asked on {at} for {amount:g} {unit} more for case {no}:
+“{reason}”
+
+Grant how much?</source>
+        <translation>{who} 于 {at} 为案卷 {no} 申请延长 {amount:g} {unit}：
+“{reason}”
+
+批准延长多少？</translation>
+    </message>
+    <message>
+        <source>Grant extension</source>
+        <translation>批准延期</translation>
     </message>
     <message>
         <source>Changed elsewhere</source>
@@ -1385,6 +1432,10 @@
         <translation>督办</translation>
     </message>
     <message>
+        <source>Signed out · read only</source>
+        <translation>已注销 · 只读</translation>
+    </message>
+    <message>
         <source>Updated {time}</source>
         <translation>更新于 {time}</translation>
     </message>
@@ -1915,6 +1966,26 @@ Chaoyang City Urban Management Bureau</source>
         <source>Open cases</source>
         <translation>在办案件</translation>
     </message>
+    <message>
+        <source>Shift</source>
+        <translation>班次</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>定位</translation>
+    </message>
+    <message>
+        <source>All day</source>
+        <translation>全天</translation>
+    </message>
+    <message>
+        <source>{shift} (off)</source>
+        <translation>{shift}（非当班）</translation>
+    </message>
+    <message>
+        <source>fix {time}</source>
+        <translation>定位 {time}</translation>
+    </message>
 </context>
 <context>
     <name>SquadStatus</name>
@@ -1941,6 +2012,37 @@ Chaoyang City Urban Management Bureau</source>
     <message>
         <source>Off duty</source>
         <translation>离岗</translation>
+    </message>
+</context>
+<context>
+    <name>VideoTile</name>
+    <message>
+        <source>Live</source>
+        <translation>直播</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>连接中…</translation>
+    </message>
+    <message>
+        <source>Lost</source>
+        <translation>已断开</translation>
+    </message>
+    <message>
+        <source>Lost since %1</source>
+        <translation>已断开（最后画面 %1）</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>%1 fps · %2</source>
+        <translation>%1 帧/秒 · %2</translation>
+    </message>
+    <message>
+        <source>No camera</source>
+        <translation>无摄像头</translation>
     </message>
 </context>
 <context>

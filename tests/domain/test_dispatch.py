@@ -485,3 +485,16 @@ def test_a_batch_spreads_over_the_squads_and_falls_back_to_any_kind():
     municipal = plan_batch([BatchCase(20, *here, "municipal")], squads)
     assert municipal == [(20, 1)]  # nobody of that kind: the best of any kind
     assert plan_batch([BatchCase(30, *here)], [squads[2]]) == []  # only off duty: left out
+
+
+def test_a_squad_that_declined_the_case_is_not_offered_it_again():
+    from command_center.domain.dispatch import BatchCase, plan_batch
+
+    squads = [squad(1, 100), squad(2, 900)]
+    assert ids(recommend(CASE_LON, CASE_LAT, squads)) == [1, 2]
+    assert ids(recommend(CASE_LON, CASE_LAT, squads, declined={1})) == [2]
+    assert exclusion(squads[0], declined={1}) is Exclusion.DECLINED
+    assert exclusion(squads[1], declined={1}) is None
+    here = (CASE_LON, CASE_LAT)
+    assert plan_batch([BatchCase(7, *here, declined=frozenset({1}))], squads) == [(7, 2)]
+    assert plan_batch([BatchCase(7, *here, declined=frozenset({1, 2}))], squads) == []

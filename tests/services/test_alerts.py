@@ -29,3 +29,26 @@ def test_not_accepted_due_soon_and_overdue(org):
     past = desk_alerts(store, deadline + timedelta(minutes=1))
     assert [i for i, _ in past.overdue] == [waiting] and past.due_soon == ()
     assert past.numbers[waiting].startswith("2026")
+
+
+def test_a_declined_dispatch_and_an_extension_request_wait_on_the_desk(org):
+    svc, a = org.service, org.actors
+    store, now = svc.store, org.clock()
+    ids = []
+    for _ in range(3):
+        cid = svc.report(a[R.INSPECTOR], category_code="200102", lon=120.4515,
+                         lat=41.5705).case_id
+        svc.register(a[R.SHIFT_CHIEF], cid)
+        svc.dispatch(a[R.DISPATCHER], cid, squad_id=org.squad_ids[0])
+        ids.append(cid)
+    back, asking, fine = ids
+    svc.decline(a[R.SQUAD], back, note="不属本中队")
+    svc.request_extension(a[R.SQUAD], asking, amount=4, note="等待配件")
+    alerts = desk_alerts(store, now)
+    assert [i for i, _ in alerts.declined] == [back]
+    assert [i for i, _ in alerts.extension_requests] == [asking]
+    assert fine not in {i for i, _ in alerts.declined + alerts.extension_requests}
+    svc.dispatch(a[R.DISPATCHER], back, squad_id=org.squad_ids[1])  # sent again
+    svc.deny_extension(a[R.DISPATCHER], asking, note="时限内可完成")
+    alerts = desk_alerts(store, now)
+    assert alerts.declined == () and alerts.extension_requests == ()

@@ -239,3 +239,23 @@ def test_duplicate_finder_answers_from_rows_in_memory():
     found = finder(LON, LAT, "200102")
     assert [(i, no) for i, no, _ in found] == [(1, "N1")]
     assert 25 < found[0][2] < 35
+
+
+def test_the_detail_knows_who_declined_and_what_extension_is_asked(store, org):
+    a, svc = org.actors, org.service
+    first, second = org.squad_ids
+    cid = _report(org)
+    svc.register(a[R.SHIFT_CHIEF], cid)
+    svc.dispatch(a[R.DISPATCHER], cid, squad_id=first)
+    svc.decline(a[R.SQUAD], cid, note="非本辖区")
+    detail = load_case_detail(store, CATALOGUE, cid, org.clock.now)
+    assert detail.declined_squads == {first} and detail.pending_extension is None
+    svc.dispatch(a[R.DISPATCHER], cid, squad_id=second)
+    svc.request_extension(a[R.SQUAD], cid, amount=2.5, note="需协调市政部门")
+    detail = load_case_detail(store, CATALOGUE, cid, org.clock.now)
+    ask = detail.pending_extension
+    assert ask is not None
+    assert (ask.amount, ask.unit, ask.reason, ask.asked_by) == (
+        2.5, detail.time_unit, "需协调市政部门", NAME[R.SQUAD])
+    svc.grant_extension(a[R.DISPATCHER], cid)
+    assert load_case_detail(store, CATALOGUE, cid, org.clock.now).pending_extension is None

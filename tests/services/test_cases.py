@@ -156,6 +156,36 @@ def test_rework_returns_the_case_and_counts_it(store, org):
     assert _case(store, cid).state == "handled"
 
 
+def test_a_squad_declines_and_the_case_goes_back_to_the_dispatcher(store, org):
+    a, svc = org.actors, org.service
+    first, second = org.squad_ids
+    cid = _report(org)
+    svc.register(a[R.SHIFT_CHIEF], cid)
+    svc.dispatch(a[R.DISPATCHER], cid, squad_id=first)
+    with pytest.raises(WorkflowError, match="needs a note"):
+        svc.decline(a[R.SQUAD], cid, note=" ")
+    with pytest.raises(RoleNotAllowed):
+        svc.decline(a[R.DISPATCHER], cid, note="x")
+    svc.decline(a[R.SQUAD], cid, note="不属本中队辖区")
+    case = _case(store, cid)
+    assert (case.state, case.squad_id, case.unit_id, case.deadline_at) == (
+        "registered", None, None, None)
+    with store.read() as s:
+        data, note = s.execute(
+            select(CaseEvent.data, CaseEvent.note)
+            .where(CaseEvent.case_id == cid, CaseEvent.action == "decline")
+        ).one()
+    assert data["squad_id"] == first and note == "不属本中队辖区"
+    svc.dispatch(a[R.DISPATCHER], cid, squad_id=second)
+    case = _case(store, cid)
+    assert (case.state, case.squad_id) == ("dispatched", second) and case.deadline_at
+    with pytest.raises(IllegalTransition):  # once accepted, it cannot be declined
+        svc.accept(a[R.SQUAD], cid)
+        svc.decline(a[R.SQUAD], cid, note="太忙")
+    assert [t[0] for t in _trail(store, cid)] == [
+        "report", "register", "dispatch", "decline", "dispatch", "accept"]
+
+
 def test_reject_and_transfers(store, org):
     a, svc = org.actors, org.service
     c1 = _report(org)

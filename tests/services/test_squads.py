@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from command_center.domain.dispatch import recommend
+from command_center.domain.shifts import CST, STANDARD_SHIFTS
 from command_center.domain.workflow import Role
 from command_center.services.changes import NotFound, ServiceError
 from command_center.services.squads import PositionFix, SquadService
@@ -144,3 +145,21 @@ def test_candidates_carry_unit_type_load_and_fix_age(store, org: Org, squads) ->
     off = {c.id: c for c in squads.squad_candidates(now)}[b]
     assert not off.on_shift
     assert recommend(120.4515, 41.5705, [off], responsible_unit_type="enforcement") == []
+
+
+def test_a_squad_off_shift_is_not_a_candidate(store, org: Org, squads) -> None:  # noqa: F811
+    a, b = org.squad_ids
+    now = datetime(2026, 11, 27, 9, 0, tzinfo=CST)  # a Friday morning
+    for sq in (a, b):
+        squads.report_position(sq, 120.4505, 41.5705, 0.0, now)
+    assert squads.set_shift(a, STANDARD_SHIFTS["night"]).ids("squads") == {a}
+    assert not squads.set_shift(a, STANDARD_SHIFTS["night"])  # unchanged: nothing logged
+    got = {c.id: c for c in squads.squad_candidates(now)}
+    assert not got[a].on_shift and got[b].on_shift
+    assert [r.squad_id for r in recommend(120.4515, 41.5705, got.values(), now=now)] == [b]
+    night = now.replace(hour=23)
+    squads.report_position(a, 120.4505, 41.5705, 0.0, night)
+    assert {c.id: c for c in squads.squad_candidates(night)}[a].on_shift
+    assert _squad(store, a).shift_start == STANDARD_SHIFTS["night"].start
+    with pytest.raises(NotFound):
+        squads.set_shift(99999, STANDARD_SHIFTS["day"])

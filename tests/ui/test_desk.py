@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from command_center.domain.workflow import Role as R
@@ -297,5 +298,96 @@ def test_a_new_operator_at_the_desk_gets_their_own_steps_at_once(qtbot, org):  #
         assert "register" in desk.panel.action_buttons()
         assert "shift_chief" in window.operator_label.text()
         assert window.qactions["file.switch_user"].isVisible()
+    finally:
+        tasks.shutdown()
+
+
+def test_a_squad_declines_through_the_desk_and_the_dispatcher_is_told(
+    qtbot, org, no_dialogs, monkeypatch  # noqa: F811
+):
+    svc, a = org.service, org.actors
+    first, second = org.squad_ids
+    window, desk, tasks = desk_for(qtbot, org)
+    try:
+        cid = svc.report(a[R.INSPECTOR], category_code="200102", lon=120.4515,
+                         lat=41.5705).case_id
+        svc.register(a[R.SHIFT_CHIEF], cid)
+        svc.dispatch(a[R.DISPATCHER], cid, squad_id=first)
+        sign_in(window, org, R.SQUAD)
+        open_and_wait(qtbot, desk, cid)
+        assert {"accept", "decline"} <= set(desk.panel.action_buttons())
+        assert desk.shortcuts["decline"].key().toString() == "Shift+F4"
+        monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("不属本中队辖区", True))
+        click(qtbot, desk, "decline", cid)
+        assert desk.detail.state == "registered" and desk.detail.declined_squads == {first}
+        assert desk.detail.timeline[-1].note == "不属本中队辖区"
+        # The dispatcher's desk says so, and the squad that declined is not offered again.
+        sign_in(window, org, R.DISPATCHER)
+        desk.check_alerts()
+        qtbot.waitUntil(lambda: "declined 1" in desk.alerts_label.text(), timeout=5000)
+        assert "declined case" in window.statusBar().currentMessage()
+        for sq in (first, second):
+            desk.squads.report_position(sq, 120.4516, 41.5706, 0.0, org.clock())
+        offered = {}
+
+        def fake_dialog(self):
+            offered["squads"] = [self.list.item(i).data(Qt.ItemDataRole.UserRole)
+                                 for i in range(self.list.count())]
+            return True
+
+        monkeypatch.setattr(DispatchDialog, "exec", fake_dialog)
+        open_and_wait(qtbot, desk, cid)
+        click(qtbot, desk, "dispatch", cid)
+        assert offered["squads"] == [second]
+        assert desk.detail.squad_id == second
+    finally:
+        tasks.shutdown()
+
+
+def test_granting_an_extension_shows_what_was_asked(qtbot, org, monkeypatch):  # noqa: F811
+    svc, a = org.service, org.actors
+    window, desk, tasks = desk_for(qtbot, org)
+    try:
+        cid = svc.report(a[R.INSPECTOR], category_code="200102", lon=120.4515,
+                         lat=41.5705).case_id
+        svc.register(a[R.SHIFT_CHIEF], cid)
+        svc.dispatch(a[R.DISPATCHER], cid, squad_id=org.squad_ids[0])
+        svc.request_extension(a[R.SQUAD], cid, amount=3, note="需市政部门配合")
+        sign_in(window, org, R.DISPATCHER)
+        detail = open_and_wait(qtbot, desk, cid)
+        extension_row = [lbl.text() for lbl in desk.panel.findChildren(type(desk.alerts_label))
+                         if "需市政部门配合" in lbl.text()]
+        assert extension_row, "the panel does not show the request"
+        asked = {}
+
+        def answer(parent, title, label, value, *rest):
+            asked.update(label=label, value=value)
+            return 2.0, True
+
+        monkeypatch.setattr(QInputDialog, "getDouble", answer)
+        click(qtbot, desk, "grant_extension", cid)
+        assert "需市政部门配合" in asked["label"] and asked["value"] == 3
+        assert detail.pending_extension.amount == 3
+        assert desk.detail.state == "dispatched"
+        assert desk.detail.extension_amount == 2.0 and desk.detail.pending_extension is None
+    finally:
+        tasks.shutdown()
+
+
+def test_signing_out_leaves_the_window_read_only(qtbot, org):  # noqa: F811
+    svc, a = org.service, org.actors
+    window, desk, tasks = desk_for(qtbot, org)
+    try:
+        cid = svc.report(a[R.INSPECTOR], category_code="200102", lon=120.4515,
+                         lat=41.5705).case_id
+        sign_in(window, org, R.SHIFT_CHIEF)
+        open_and_wait(qtbot, desk, cid)
+        assert "register" in desk.panel.action_buttons()
+        assert window.actions_registry.is_available("cases.audit")
+        with qtbot.waitSignal(window.operatorChanged):
+            window.sign_out()
+        assert window.operator is None and "read only" in window.operator_label.text()
+        assert desk.panel.action_buttons() == {}
+        assert not window.actions_registry.is_available("cases.audit")
     finally:
         tasks.shutdown()

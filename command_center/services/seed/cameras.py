@@ -44,6 +44,7 @@ def _build_cameras(
     # Number cameras per street in north→south, west→east order.
     chosen.sort(key=lambda i: (geo.cells[i].street, geo.cells[i].row, geo.cells[i].col))
     per_street: Counter[int] = Counter()
+    hotspots = set(geo.hotspots)
     rows = []
     for k, i in enumerate(chosen):
         c = geo.cells[i]
@@ -63,11 +64,16 @@ def _build_cameras(
                 "district_code": c.district,
                 "grid_code": c.code,
                 "enabled": True,
+                "sub_url": None,  # the demo clips are small enough to serve as sub-streams
+                # Groups for the wall: the markets and squares, then each district's streets.
+                "group_name": KEY_SITES if i in hotspots else DISTRICT_NAMES[c.district],
+                "status": "in_service",
             }
         )
     return _Cameras(rows, chosen)
 
 
+KEY_SITES = "重点部位"  # markets, squares, station fronts
 FIELDS_OF_VIEW = (55.0, 60.0, 75.0, 90.0)  # bullet cameras' lenses, degrees
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from command_center.domain.shifts import ROUND_THE_CLOCK, STANDARD_SHIFTS, Shift
 from command_center.domain.workflow import Role
 from command_center.services.auth import DEMO_PASSWORD_HASH, DEMO_USERS
 from command_center.services.seed.geography import (
@@ -40,6 +41,13 @@ DEPARTMENTS: list[tuple[str, str, bool, list[tuple[str, str | None]]]] = [
     ("housing", "朝阳市住房和城乡建设局", False, [("建筑工地监管组", None), ("房屋安全与人防组", None)]),
     ("market", "朝阳市市场监督管理局", False, [("双塔分局执法组", "211302"), ("龙城分局执法组", "211303")]),
 ]  # fmt: skip
+
+# Staggered shifts (错时执法), no random draws: a street team's first squad works the day,
+# its second the evening (night markets), its third the early morning; two city-wide
+# squads cover the night and the evening; the departments' crews are on call round the clock.
+STREET_SHIFTS = {1: STANDARD_SHIFTS["day"], 2: STANDARD_SHIFTS["evening"],
+                 3: STANDARD_SHIFTS["early"]}
+SPECIALIST_SHIFTS = {1: STANDARD_SHIFTS["night"], 2: STANDARD_SHIFTS["evening"]}
 
 # 专业大队 squads and the categories they take (most cases still go to the street teams).
 SPECIALIST_SQUADS: list[tuple[str, set[str]]] = [
@@ -173,6 +181,7 @@ def _build_organisation(
         unit_type: str,
         district: str | None,
         home_cells: Sequence[int],
+        shift: Shift = ROUND_THE_CLOCK,
     ) -> int:
         next_squad[0] += 1
         sid = next_squad[0]
@@ -190,6 +199,8 @@ def _build_organisation(
                 "lon": cell.x,
                 "lat": cell.y,
                 "position_at": None,
+                "shift_start": shift.start,
+                "shift_end": shift.end,
             }
         )
         squads[sid] = _SquadInfo(sid, unit_id, district, members, (cell.x, cell.y))
@@ -220,6 +231,7 @@ def _build_organisation(
             "enforcement",
             None,
             all_cells,
+            SPECIALIST_SHIFTS.get(k, STANDARD_SHIFTS["day"]),
         )
         squads_by_unit[specialist_unit].append(sid)
         specialist.append((sid, codes))
@@ -243,6 +255,7 @@ def _build_organisation(
                 "enforcement",
                 st.district,
                 st.cells,
+                STREET_SHIFTS[k],
             )
             ids.append(sid)
             squads_by_unit[team].append(sid)
