@@ -17,8 +17,11 @@ children, read from /proc; the ffmpeg servers are reported apart), and for the p
 GUI event-loop delay p50/p95 (a 10 ms QTimer measuring its own lateness; goal p95 < 50 ms).
 The last line is JSON with the ratio of the pipeline's decoded fps to the baseline's (goal ≥ 0.9).
 
+`--buffer-fps` is each capture's rolling clip buffer rate (JPEGs kept for "save the last
+30 s"; 0 turns the buffer off), so running with 0 and with the default measures its cost.
+
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/video_wall.py [--streams 16]
-[--seconds 20] [--source loopback|file]
+[--seconds 20] [--source loopback|file] [--buffer-fps 10]
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+from command_center.video.capture import DEFAULT_BUFFER_FPS
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIP = ROOT / "resources" / "video" / "street_bikes_640x272.mp4"
@@ -179,15 +184,18 @@ def baseline(urls: list[str], seconds: float, server_pids: set[int]) -> dict:
 
 
 # -- phase 2: the wall ------------------------------------------------------------------
-def pipeline(urls: list[str], seconds: float, server_pids: set[int], tile_size: tuple) -> dict:
+def pipeline(
+    urls: list[str], seconds: float, server_pids: set[int], tile_size: tuple, buffer_fps: float
+) -> dict:
     from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
     from PySide6.QtWidgets import QApplication, QGridLayout, QWidget
 
     from command_center.ui.video_tile import VideoTile
+    from command_center.video.capture import Capture
     from command_center.video.pool import StreamPool
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    pool = StreamPool()
+    pool = StreamPool(lambda url, name: Capture(url, name=name, buffer_fps=buffer_fps))
     window = QWidget()
     grid = QGridLayout(window)
     grid.setContentsMargins(0, 0, 0, 0)
@@ -282,6 +290,12 @@ def main() -> None:
     parser.add_argument("--height", type=int, default=360)
     parser.add_argument("--fps", type=int, default=25)
     parser.add_argument("--source", choices=["loopback", "file"], default="loopback")
+    parser.add_argument(
+        "--buffer-fps",
+        type=float,
+        default=DEFAULT_BUFFER_FPS,
+        help="clip buffer rate of each capture (0: off; default %(default)s)",
+    )
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if shutil.which("ffmpeg") is None:
@@ -295,17 +309,20 @@ def main() -> None:
                 servers.start()
                 base = baseline(servers.urls, args.seconds, servers.pids)
                 servers.start()  # one-client servers: fresh ones for the second phase
-                wall = pipeline(servers.urls, args.seconds, servers.pids, (320, 180))
+                wall = pipeline(
+                    servers.urls, args.seconds, servers.pids, (320, 180), args.buffer_fps
+                )
             else:
                 files = [str(clip)] * args.streams
                 base = baseline_files(files, args.seconds, args.fps)
-                wall = pipeline(files, args.seconds, set(), (320, 180))
+                wall = pipeline(files, args.seconds, set(), (320, 180), args.buffer_fps)
         finally:
             servers.stop()
 
     print(
         f"# {args.streams} streams {args.width}x{args.height}@{args.fps} ({args.source}), "
-        f"{os.cpu_count()} CPUs, Python {platform.python_version()}"
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"clip buffer {args.buffer_fps:g} fps"
     )
     rows = [
         ("decoded fps per source (mean)", "decoded_fps_per_source"),
@@ -334,6 +351,8 @@ def main() -> None:
                 "goal_p95_ms": GOAL_P95_MS,
                 "states": wall["states"],
                 "warmup_s": round(wall["warmup_s"], 1),
+                "buffer_fps": args.buffer_fps,
+                "cpu_app_pct": round(wall["cpu_app_pct"], 1),
             }
         ),
         flush=True,

@@ -65,6 +65,23 @@ class LiveSettings:
     mqtt_topic_prefix: str = "cc/units"
 
 
+VIDEO_LAYOUTS = ("1", "2x2", "3x3", "4x4", "1+5", "1+7")
+
+
+@dataclass(frozen=True)
+class VideoSettings:
+    """The camera wall. `enabled`: decode the cameras' streams (off: tiles say so and
+    nothing is decoded); `buffer_s` / `buffer_fps`: the rolling buffer "save the last
+    seconds" takes its clips from (0 fps: no buffer); `motion`: watch the cameras' motion
+    zones and suggest cases; `layout`: the wall's first layout."""
+
+    enabled: bool = True
+    buffer_s: float = 30.0
+    buffer_fps: float = 10.0
+    motion: bool = True
+    layout: str = "2x2"
+
+
 @dataclass(frozen=True)
 class Settings:
     version: int = SCHEMA_VERSION
@@ -72,6 +89,7 @@ class Settings:
     ui: UiSettings = field(default_factory=UiSettings)
     map: MapSettings = field(default_factory=MapSettings)
     live: LiveSettings = field(default_factory=LiveSettings)
+    video: VideoSettings = field(default_factory=VideoSettings)
 
 
 def config_dir(env: Mapping[str, str] = os.environ) -> Path:
@@ -99,6 +117,8 @@ def _section(cls, raw: object, where: str):
         if key not in known:
             raise ConfigError(f"{where}: unknown setting {key!r} (known: {', '.join(known)})")
         expected = type(getattr(cls(), key))
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)  # TOML writes 5 for 5.0
         if not isinstance(value, expected):
             raise ConfigError(f"{where}.{key}: expected {expected.__name__}, got {value!r}")
         values[key] = value
@@ -152,7 +172,7 @@ def parse_settings(raw: dict, source: str = "settings") -> Settings:
     version = raw.get("version", SCHEMA_VERSION)
     if version != SCHEMA_VERSION:
         raise ConfigError(f"{source}: settings version {version} is not {SCHEMA_VERSION}")
-    unknown = set(raw) - {"version", "database", "ui", "map", "live"}
+    unknown = set(raw) - {"version", "database", "ui", "map", "live", "video"}
     if unknown:
         raise ConfigError(f"{source}: unknown section(s) {', '.join(sorted(unknown))}")
     settings = Settings(
@@ -160,6 +180,7 @@ def parse_settings(raw: dict, source: str = "settings") -> Settings:
         ui=_section(UiSettings, raw.get("ui", {}), f"{source} [ui]"),
         map=_map_section(raw.get("map", {}), f"{source} [map]"),
         live=_section(LiveSettings, raw.get("live", {}), f"{source} [live]"),
+        video=_section(VideoSettings, raw.get("video", {}), f"{source} [video]"),
     )
     _check(settings, source)
     return settings
@@ -169,6 +190,15 @@ def _check(settings: Settings, source: str) -> None:
     if settings.ui.language not in LANGUAGES:
         raise ConfigError(
             f"{source}: language {settings.ui.language!r} is not one of {', '.join(LANGUAGES)}"
+        )
+    video = settings.video
+    if not 1 <= video.buffer_s <= 300:
+        raise ConfigError(f"{source}: [video] buffer_s {video.buffer_s} must be 1–300 seconds")
+    if not 0 <= video.buffer_fps <= 30:
+        raise ConfigError(f"{source}: [video] buffer_fps {video.buffer_fps} must be 0–30")
+    if video.layout not in VIDEO_LAYOUTS:
+        raise ConfigError(
+            f"{source}: [video] layout {video.layout!r} is not one of {', '.join(VIDEO_LAYOUTS)}"
         )
     live = settings.live
     if not 0 < live.mqtt_port < 65536:

@@ -145,3 +145,16 @@ def test_live_section_parses():
 def test_bad_live_settings_say_what(live, message):
     with pytest.raises(ConfigError, match=message):
         parse_settings({"live": live})
+
+
+def test_video_section_parses_and_says_what_is_wrong():
+    video = parse_settings({"video": {"layout": "4x4", "buffer_fps": 5, "motion": False}}).video
+    assert (video.layout, video.buffer_fps, video.motion, video.enabled) == ("4x4", 5, False, True)
+    for bad, message in [
+        ({"layout": "5x5"}, "is not one of"),
+        ({"buffer_s": 0}, "1–300 seconds"),
+        ({"buffer_fps": 60}, "0–30"),
+        ({"record": True}, "unknown setting 'record'"),
+    ]:
+        with pytest.raises(ConfigError, match=message):
+            parse_settings({"video": bad})

@@ -621,6 +621,7 @@ def _metres_per_px(item: pg.GraphicsObject) -> float | None:
 # Ground metres a camera's cone reaches on the map: the range in which it counts as seeing
 # a case (domain.cameras), so what the map shows is what "covers" means.
 CONE_RANGE_M = DEFAULT_RANGE_M
+CAMERA_LIVE, CAMERA_CONNECTING, CAMERA_LOST = "#4cd964", "#f5a623", "#ff4d4f"
 CONE_MAX_M_PER_PX = 4.0  # cones show from street level in (Mercator m per px)
 DEFAULT_FOV_DEG = 60.0
 
@@ -659,6 +660,12 @@ class CameraDrawer(_PointsDrawer):
     def __init__(self, layer: Layer, *, clock: Clock = datetime.now) -> None:
         self._on = QBrush(QColor("#c792ea"))
         self._off = QBrush(QColor("#55606e"))
+        # A camera on the video wall shows its stream's state (video.stream.StreamState).
+        self._stream = {
+            "live": QBrush(QColor(CAMERA_LIVE)),
+            "connecting": QBrush(QColor(CAMERA_CONNECTING)),
+            "lost": QBrush(QColor(CAMERA_LOST)),
+        }
         self._cone_keys: dict[int, tuple] = {}
         super().__init__(layer, clock=clock)
 
@@ -671,7 +678,10 @@ class CameraDrawer(_PointsDrawer):
         return dict(self.layer.cameras)
 
     def _style(self, row: Any) -> tuple[str, QBrush]:
-        return "s", self._on if row.enabled else self._off
+        if not row.enabled or getattr(row, "status", "in_service") != "in_service":
+            return "s", self._off
+        state = self.layer.stream_states.get(row.id)
+        return "s", self._stream.get(state, self._on) if state else self._on
 
     def _rebuild(self) -> None:
         super()._rebuild()

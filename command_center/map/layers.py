@@ -434,6 +434,7 @@ class CameraLayer(Layer):
     def __init__(self, name: str = "cameras", **kw: Any) -> None:
         super().__init__(name, **kw)
         self._cameras: dict[int, CameraRow] = {}
+        self._states: dict[int, str] = {}
 
     @property
     def cameras(self) -> Mapping[int, CameraRow]:
@@ -448,6 +449,20 @@ class CameraLayer(Layer):
         if self._cameras.get(row.id) != row:
             self._cameras[row.id] = row
             self.feature_changed.emit(self, row.id)
+
+    @property
+    def stream_states(self) -> Mapping[int, str]:
+        """The video state of the cameras being played (video.stream.StreamState values:
+        connecting | live | lost); a camera not being played has none."""
+        return MappingProxyType(self._states)
+
+    def set_stream_states(self, states: Mapping[int, str]) -> None:
+        """Replace the stream states; each camera whose state changed emits
+        `feature_changed` once."""
+        old, self._states = self._states, dict(states)
+        for key in sorted(set(old) | set(self._states)):
+            if old.get(key) != self._states.get(key) and key in self._cameras:
+                self.feature_changed.emit(self, key)
 
 
 class CaseLayer(Layer):

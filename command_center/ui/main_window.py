@@ -178,6 +178,16 @@ class MainWindow(QMainWindow):
         self.docks["case_detail"] = dock
         return dock
 
+    def install_side_panel(self, name: str, title: str, panel: QWidget) -> QDockWidget:
+        """Put a panel in a dock tabbed with the case queue (the queue stays in front)."""
+        panel.setMinimumSize(MIN_PANEL_SIZE)
+        dock = self._dock(name, title, panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.tabifyDockWidget(self.case_queue_dock, dock)
+        self.case_queue_dock.raise_()
+        self.docks[name] = dock
+        return dock
+
     def install_orders(self, panel: QWidget) -> QDockWidget:
         """Put the supervisors' orders panel in a dock, tabbed with the case queue."""
         panel.setMinimumSize(MIN_PANEL_SIZE)

@@ -44,6 +44,7 @@ from command_center.ui.screenshot import grab_to_png
 from command_center.ui.sign_in import SignInDialog
 from command_center.ui.taskman import TaskManager
 from command_center.ui.theme import apply_theme
+from command_center.ui.video_desk import VideoDesk
 
 log = logging.getLogger("ui")
 qtlog = logging.getLogger("qt")
@@ -249,7 +250,11 @@ def run_gui(
         window.apply_snapshot(snapshot)
         window.statusBar().clearMessage()
         if screenshot is not None:
-            ok = grab_to_png(window, screenshot, size, before=frame_map)
+            def before() -> None:
+                frame_map()
+                video.wait_for_frames()
+
+            ok = grab_to_png(window, screenshot, size, before=before)
             if not ok:
                 print(f"error: could not write {screenshot}", file=sys.stderr)
             exit_code["value"] = 0 if ok else 1
@@ -288,6 +293,7 @@ def run_gui(
     window.install_case_queue(queue)
     queue.reload()
     window.desk = Desk(window, store, catalogue, calendar, tasks, clock=clock)
+    video = VideoDesk(window, window.desk, store, catalogue, tasks, settings.video, clock=clock)
     feed = None if screenshot is not None else _follow_changes(store, window, refresh)
     squad_service = SquadService(store, clock=clock)
     positions = (
@@ -363,6 +369,7 @@ def run_gui(
             positions.stop()
         if simulator is not None:
             simulator.stop()
+        video.close()
         tasks.shutdown()
         store.dispose()
         window.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QDateTime, QRect, QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QDateTime, QRect, QRectF, QSize, Qt, QTimer, QTimeZone
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -13,6 +13,9 @@ from command_center.video.qimage import frame_to_qimage
 from command_center.video.stream import Frame, StreamState, StreamStatus
 
 PULL_INTERVAL_MS = 40  # 25 Hz: the tile asks for the newest frame, nothing is queued
+
+# Cameras show the city's time (China Standard Time), whatever the workstation's zone.
+CITY_TIME = QTimeZone(8 * 3600)
 
 
 class VideoTile(QWidget):
@@ -36,6 +39,7 @@ class VideoTile(QWidget):
         self._frames_painted = 0
         self._status = StreamStatus()
         self._overlay_key: tuple = ()
+        self._title: str | None = None  # the camera's own name (a stream may serve several)
         self._timer = QTimer(self)
         self._timer.setInterval(PULL_INTERVAL_MS)
         self._timer.timeout.connect(self._pull)
@@ -44,6 +48,13 @@ class VideoTile(QWidget):
         self._overlay_font = font
 
     # -- model side -----------------------------------------------------------------------
+    def set_title(self, title: str | None) -> None:
+        """The name the overlay shows (None: the capture's name). Cameras that share one
+        stream share one capture, so the camera's name comes from here."""
+        if title != self._title:
+            self._title = title
+            self.update()
+
     def set_capture(self, capture: Capture | None) -> None:
         """Show `capture` (the tile does not start or stop it), or nothing."""
         self._capture = capture
@@ -85,7 +96,7 @@ class VideoTile(QWidget):
         if status.state is StreamState.LOST:
             if status.last_frame_at is None:
                 return self.tr("Lost")
-            since = QDateTime.fromMSecsSinceEpoch(int(status.last_frame_at * 1000))
+            since = QDateTime.fromMSecsSinceEpoch(int(status.last_frame_at * 1000), CITY_TIME)
             return self.tr("Lost since %1").replace("%1", since.toString("HH:mm:ss"))
         return self.tr("Stopped")
 
@@ -163,8 +174,11 @@ class VideoTile(QWidget):
         inner_top = top.adjusted(6, 0, -6, 0)
         inner_bottom = bottom.adjusted(6, 0, -6, 0)
         painter.setPen(QColor(240, 240, 240))
-        name = self._capture.name if self._capture is not None else self.tr("No camera")
-        clock = QDateTime.currentDateTime().toString("yyyy-MM-dd HH:mm:ss")
+        if self._title is not None:
+            name = self._title
+        else:
+            name = self._capture.name if self._capture is not None else self.tr("No camera")
+        clock = QDateTime.currentDateTime().toTimeZone(CITY_TIME).toString("yyyy-MM-dd HH:mm:ss")
         align_left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
         align_right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         painter.drawText(inner_top, align_left, name)

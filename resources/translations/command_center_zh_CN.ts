@@ -203,14 +203,73 @@
     </message>
 </context>
 <context>
+    <name>CameraListModel</name>
+    <message>
+        <source>Camera</source>
+        <translation>摄像头</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Ungrouped</source>
+        <translation>未分组</translation>
+    </message>
+    <message>
+        <source>{shown} on wall</source>
+        <translation>上墙 {shown} 路</translation>
+    </message>
+    <message>
+        <source>Disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>Maintenance</source>
+        <translation>维护中</translation>
+    </message>
+    <message>
+        <source>Retired</source>
+        <translation>已报废</translation>
+    </message>
+    <message>
+        <source>Off wall</source>
+        <translation>未上墙</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>直播</translation>
+    </message>
+    <message>
+        <source>Connecting</source>
+        <translation>连接中</translation>
+    </message>
+    <message>
+        <source>Lost</source>
+        <translation>已断开</translation>
+    </message>
+    <message>
+        <source>On wall</source>
+        <translation>已上墙</translation>
+    </message>
+</context>
+<context>
     <name>CameraTile</name>
     <message>
         <source>No camera</source>
         <translation>无摄像头</translation>
     </message>
     <message>
-        <source>No signal · video not connected yet</source>
-        <translation>无信号 · 视频未接入</translation>
+        <source>Under maintenance</source>
+        <translation>设备维护中</translation>
+    </message>
+    <message>
+        <source>Camera retired</source>
+        <translation>摄像头已报废</translation>
+    </message>
+    <message>
+        <source>No video source</source>
+        <translation>无视频源</translation>
     </message>
     <message>
         <source>Camera disabled</source>
@@ -220,8 +279,48 @@
 <context>
     <name>CameraWall</name>
     <message>
+        <source>Layout {name}</source>
+        <translation>布局 {name}</translation>
+    </message>
+    <message>
+        <source>Groups</source>
+        <translation>分组</translation>
+    </message>
+    <message>
+        <source>Fill the wall with a camera group</source>
+        <translation>以一个摄像头分组铺满视频墙</translation>
+    </message>
+    <message>
+        <source>Stop the tour</source>
+        <translation>停止轮巡</translation>
+    </message>
+    <message>
+        <source>Snapshot</source>
+        <translation>截图</translation>
+    </message>
+    <message>
+        <source>Save the selected tile&apos;s picture as evidence</source>
+        <translation>将所选画面截图作为证据（F12）</translation>
+    </message>
+    <message>
+        <source>Clip</source>
+        <translation>录像</translation>
+    </message>
+    <message>
+        <source>Record a clip of the selected tile</source>
+        <translation>保存所选画面最近 30 秒录像作为证据（Shift+F12）</translation>
+    </message>
+    <message>
         <source>Cameras: {total} ({enabled} enabled)</source>
         <translation>摄像头 {total} 路（启用 {enabled} 路）</translation>
+    </message>
+    <message>
+        <source>No camera groups</source>
+        <translation>没有摄像头分组</translation>
+    </message>
+    <message>
+        <source>Tour: page {page}/{pages}</source>
+        <translation>轮巡：第 {page}/{pages} 页</translation>
     </message>
 </context>
 <context>
@@ -538,12 +637,36 @@
         <translation>工作站</translation>
     </message>
     <message>
+        <source>Snapshot</source>
+        <translation>截图取证</translation>
+    </message>
+    <message>
+        <source>Video clip</source>
+        <translation>录像取证</translation>
+    </message>
+    <message>
+        <source>Camera {name}</source>
+        <translation>摄像头 {name}</translation>
+    </message>
+    <message>
         <source>No camera within 300 m</source>
         <translation>300 米内无摄像头</translation>
     </message>
     <message>
-        <source>{name} · {m} m</source>
-        <translation>{name} · {m} 米</translation>
+        <source>Open the {n} cameras that see it on the wall</source>
+        <translation>在视频墙打开能看到该案件的 {n} 路摄像头</translation>
+    </message>
+    <message>
+        <source>Open the camera that sees it on the wall</source>
+        <translation>在视频墙打开能看到该案件的摄像头</translation>
+    </message>
+    <message>
+        <source>{name} · {m} m · sees it</source>
+        <translation>{name} · {m} 米 · 可见</translation>
+    </message>
+    <message>
+        <source>{name} · {m} m · not facing it</source>
+        <translation>{name} · {m} 米 · 未朝向</translation>
     </message>
     <message>
         <source>Open on wall</source>
@@ -2015,6 +2138,82 @@ Chaoyang City Urban Management Bureau</source>
     </message>
 </context>
 <context>
+    <name>SuggestionsPanel</name>
+    <message>
+        <source>Accept as case</source>
+        <translation>立为案件</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>忽略</translation>
+    </message>
+    <message>
+        <source>{category} · {camera} {zone}
+{time} · moving {peak:.0%} · {grid}</source>
+        <translation>{category} · {camera} {zone}
+{time} · 活动占比 {peak:.0%} · {grid}</translation>
+    </message>
+    <message>
+        <source>{n} suggested by the cameras, waiting for a decision.</source>
+        <translation>视频发现 {n} 条，待受理。</translation>
+    </message>
+    <message>
+        <source>No suggestion from the cameras is waiting.</source>
+        <translation>暂无待受理的视频发现。</translation>
+    </message>
+    <message>
+        <source>Not done: {error}</source>
+        <translation>未完成：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>VideoDesk</name>
+    <message>
+        <source>Camera suggestions</source>
+        <translation>视频发现</translation>
+    </message>
+    <message>
+        <source>Open a case first: the evidence goes to the open case.</source>
+        <translation>请先打开一个案卷：证据将附在当前案卷上。</translation>
+    </message>
+    <message>
+        <source>Sign in to attach evidence.</source>
+        <translation>请登录后再附加证据。</translation>
+    </message>
+    <message>
+        <source>Select a playing tile on the camera wall first.</source>
+        <translation>请先在视频墙上选中一个正在播放的画面。</translation>
+    </message>
+    <message>
+        <source>Snapshot attached to the case.</source>
+        <translation>截图已附加到案卷。</translation>
+    </message>
+    <message>
+        <source>Saving the last {n} s of the selected camera…</source>
+        <translation>正在保存所选摄像头最近 {n} 秒录像…</translation>
+    </message>
+    <message>
+        <source>Clip attached to the case.</source>
+        <translation>录像已附加到案卷。</translation>
+    </message>
+    <message>
+        <source>Only the shift chief, a supervisor or the administrator may change motion zones.</source>
+        <translation>只有值班长、督查或管理员可以修改侦测区域。</translation>
+    </message>
+    <message>
+        <source>Motion zones of {camera} saved.</source>
+        <translation>{camera} 的侦测区域已保存。</translation>
+    </message>
+    <message>
+        <source>Not saved</source>
+        <translation>未保存</translation>
+    </message>
+    <message>
+        <source>The zones were not saved; see the message.</source>
+        <translation>侦测区域未保存，请查看提示信息。</translation>
+    </message>
+</context>
+<context>
     <name>VideoTile</name>
     <message>
         <source>Live</source>
@@ -2043,6 +2242,116 @@ Chaoyang City Urban Management Bureau</source>
     <message>
         <source>No camera</source>
         <translation>无摄像头</translation>
+    </message>
+</context>
+<context>
+    <name>ZoneEditor</name>
+    <message>
+        <source>A zone needs at least 3 points and some area</source>
+        <translation>区域至少需要 3 个点且有面积</translation>
+    </message>
+    <message>
+        <source>That would leave the zone without area; vertex not moved</source>
+        <translation>这样区域将没有面积，顶点未移动</translation>
+    </message>
+    <message>
+        <source>No camera image</source>
+        <translation>无摄像头画面</translation>
+    </message>
+    <message>
+        <source>Click to add points · double-click or Enter to finish · Backspace removes the last point · Esc cancels</source>
+        <translation>单击添加顶点 · 双击或回车完成 · 退格删除上一个顶点 · Esc 取消</translation>
+    </message>
+    <message>
+        <source>Drag a corner to move it · Delete removes the zone · Esc deselects</source>
+        <translation>拖动顶点移动 · Delete 删除区域 · Esc 取消选择</translation>
+    </message>
+    <message>
+        <source>Click outside the zones to draw a new one · click a zone to select it</source>
+        <translation>在区域外单击开始绘制新区域 · 单击区域选中它</translation>
+    </message>
+    <message>
+        <source>Zone {n}</source>
+        <translation>区域 {n}</translation>
+    </message>
+</context>
+<context>
+    <name>ZonesDialog</name>
+    <message>
+        <source>Mon</source>
+        <translation>周一</translation>
+    </message>
+    <message>
+        <source>Tue</source>
+        <translation>周二</translation>
+    </message>
+    <message>
+        <source>Wed</source>
+        <translation>周三</translation>
+    </message>
+    <message>
+        <source>Thu</source>
+        <translation>周四</translation>
+    </message>
+    <message>
+        <source>Fri</source>
+        <translation>周五</translation>
+    </message>
+    <message>
+        <source>Sat</source>
+        <translation>周六</translation>
+    </message>
+    <message>
+        <source>Sun</source>
+        <translation>周日</translation>
+    </message>
+    <message>
+        <source>Motion zones — {camera}</source>
+        <translation>侦测区域 — {camera}</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <source>Always</source>
+        <translation>全天候</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Suggests</source>
+        <translation>建议案件类别</translation>
+    </message>
+    <message>
+        <source>Moving share</source>
+        <translation>活动占比阈值</translation>
+    </message>
+    <message>
+        <source>For at least</source>
+        <translation>持续至少</translation>
+    </message>
+    <message>
+        <source>Then quiet for</source>
+        <translation>之后静默</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>生效时段</translation>
+    </message>
+    <message>
+        <source>Selected zone</source>
+        <translation>所选区域</translation>
+    </message>
+    <message>
+        <source>Click to add corners, double-click to close a zone; click a zone to select it, Delete removes it.</source>
+        <translation>单击添加顶点，双击闭合区域；单击区域选中，Delete 删除。</translation>
     </message>
 </context>
 <context>

@@ -383,3 +383,17 @@ def test_a_frozen_copy_has_the_data_and_not_the_later_changes():
     layers["unit_grids"].set_values({"B": 1.0})
     assert set(copy["cases"].cases) == {1, 2} and dict(copy["unit_grids"].values) == {"A": 2.0}
     assert listeners.events == []
+
+
+def test_camera_stream_states_emit_once_per_changed_camera():
+    from command_center.map.layers import CameraLayer
+    from command_center.services.snapshot import CameraRow
+
+    layer = CameraLayer()
+    layer.set_cameras([CameraRow(i, f"C{i}", f"c{i}", 120.45, 41.57, "x", True) for i in (1, 2, 3)])
+    seen: list[int] = []
+    layer.feature_changed.connect(lambda _layer, key: seen.append(key))
+    layer.set_stream_states({1: "live", 2: "connecting"})
+    layer.set_stream_states({1: "live", 2: "lost", 9: "live"})  # 9 is not a known camera
+    assert seen == [1, 2, 2]
+    assert dict(layer.stream_states) == {1: "live", 2: "lost", 9: "live"}

@@ -3,10 +3,12 @@ since … / live again, and paints each frame at most once."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
-from PySide6.QtCore import QDateTime
 from PySide6.QtGui import QColor
 
+from command_center.domain.calendar import CST
 from command_center.ui.video_tile import VideoTile
 from command_center.video.capture import Capture
 from command_center.video.stream import StreamState
@@ -40,7 +42,7 @@ def test_tile_shows_the_stream_and_its_state(qtbot, stream_server):
         server.kill()
         qtbot.waitUntil(lambda: tile.status().state is StreamState.LOST, timeout=20_000)
         last = capture.status().last_frame_at
-        since = QDateTime.fromMSecsSinceEpoch(int(last * 1000)).toString("HH:mm:ss")
+        since = datetime.fromtimestamp(last, CST).strftime("%H:%M:%S")  # the city's time
         assert tile.state_text() == f"Lost since {since}"
         painted = tile.frames_painted
 
