@@ -26,6 +26,7 @@ from command_center.config import (
     LANGUAGES,
     ConfigError,
     Settings,
+    data_dir,
     default_config_path,
     default_db_url,
     load_settings,
@@ -109,12 +110,22 @@ def _domain() -> tuple[Catalogue, WorkCalendar]:
 
 def _seed(store: Store, cases: int, progress) -> object:
     from command_center.services.seed import seed_demo_city
+    from command_center.services.seed.cameras import VIDEO_CLIPS
+    from command_center.video.demo_clips import demo_clip_paths, make_demo_clips
 
     catalogue, calendar = _domain()
-    return seed_demo_city(
+    folder = data_dir() / "video"
+    clips = demo_clip_paths(list(VIDEO_CLIPS), folder)
+    report = seed_demo_city(
         store, catalogue=catalogue, calendar=calendar, now=datetime.now(CST), cases=cases,
-        progress=progress,
+        progress=progress, clips=[str(c) for c in clips],
     )
+    # The scenes are made once the city is there (a refused seed makes none); a scene that
+    # cannot be made leaves its cameras showing "lost", never a failed seed.
+    made = make_demo_clips(list(VIDEO_CLIPS), folder)
+    if len(made) < len(clips):
+        log.warning("only %d of %d demo camera scenes could be made", len(made), len(clips))
+    return report
 
 
 def _terminal_progress(stage: str, fraction: float) -> None:

@@ -517,9 +517,11 @@ class CaseDetailPanel(QWidget):
                 col = 2
 
     def _fill_legal(self, d: CaseDetail) -> None:
-        parts = [f"<b>{self.tr('Legal basis')}:</b> {_html(d.legal_basis or '—')}"]
+        # (tr() outside the f-strings: lupdate does not look inside them)
+        basis, penalty = self.tr("Legal basis"), self.tr("Penalty")
+        parts = [f"<b>{basis}:</b> {_html(d.legal_basis or '—')}"]
         if d.penalty:
-            parts.append(f"<b>{self.tr('Penalty')}:</b> {_html(d.penalty)}")
+            parts.append(f"<b>{penalty}:</b> {_html(d.penalty)}")
         self.legal_label.setText("<br>".join(parts))
 
     def _fill_map(self, d: CaseDetail) -> None:
@@ -579,7 +581,8 @@ class CaseDetailPanel(QWidget):
         )
         rows: list[tuple[datetime, QTreeWidgetItem]] = []
         for t in d.timeline:
-            who = f"{t.actor_name or self.tr('System')} ({role_name(t.actor_role)})"
+            system = self.tr("System")
+            who = f"{t.actor_name or system} ({role_name(t.actor_role)})"
             states = state_name(t.to_state)
             if t.from_state:
                 states = f"{state_name(t.from_state)} → {states}"

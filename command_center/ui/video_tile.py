@@ -159,6 +159,15 @@ class VideoTile(QWidget):
             if frame.seq != self._painted_seq:
                 self._painted_seq = frame.seq
                 self._frames_painted += 1
+            if self._capture is not None and self._status.state is StreamState.LOST:
+                # The last picture stays for reference, veiled, so nobody takes it for live.
+                painter.fillRect(target, QColor(0, 0, 0, 150))
+                painter.setPen(QColor(255, 90, 80))
+                font = QFont(self._overlay_font)
+                font.setPointSizeF(font.pointSizeF() * 1.6)
+                font.setBold(True)
+                painter.setFont(font)
+                painter.drawText(target, Qt.AlignmentFlag.AlignCenter, self.tr("Signal lost"))
         self._paint_overlay(painter, rect)
         painter.end()
 

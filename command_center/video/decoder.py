@@ -361,8 +361,10 @@ class _Decoder:
             else:
                 due += period
                 self.wait(due - time.monotonic())
-                if time.monotonic() - due > 1.0:
-                    due = time.monotonic()  # we fell far behind: don't burst to catch up
+                if time.monotonic() - due > max(2 * period, 0.1):
+                    # Behind (a busy machine): carry on from now. Catching up would play a
+                    # burst at double speed, which a camera never does.
+                    due = time.monotonic()
             writer = self.writer
             if writer is not None:
                 target = writer.begin()

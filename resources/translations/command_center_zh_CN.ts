@@ -605,6 +605,14 @@
         <translation>申请延长 {amount:g} {unit}，{who} 于 {at} 提出：{reason}</translation>
     </message>
     <message>
+        <source>Legal basis</source>
+        <translation>法律依据</translation>
+    </message>
+    <message>
+        <source>Penalty</source>
+        <translation>处罚</translation>
+    </message>
+    <message>
         <source>Missing</source>
         <translation>文件缺失</translation>
     </message>
@@ -2238,6 +2246,10 @@ Chaoyang City Urban Management Bureau</source>
     <message>
         <source>%1 fps · %2</source>
         <translation>%1 帧/秒 · %2</translation>
+    </message>
+    <message>
+        <source>Signal lost</source>
+        <translation>信号中断</translation>
     </message>
     <message>
         <source>No camera</source>

@@ -110,3 +110,17 @@ def test_ts_covers_every_string_in_the_ui(tmp_path: Path) -> None:
     in_ts = {(ctx, src) for ctx, src, _ in ts_messages(TS)}
     assert in_code - in_ts == set(), "run pyside6-lupdate and translate the new strings"
     assert in_ts - in_code == set(), "the .ts keeps strings the code no longer uses"
+
+
+def test_no_tr_call_hides_inside_an_f_string() -> None:
+    """lupdate does not read inside f-strings: a tr() there is never translated."""
+    import re
+
+    pattern = re.compile(r"""\bf(["']).*\{[^}]*\b(tr|translate)\(""")
+    found = [
+        f"{path.name}:{n}"
+        for path in UI_SOURCES
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert found == []

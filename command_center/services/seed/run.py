@@ -7,7 +7,7 @@ import logging
 import random
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -64,13 +64,15 @@ def seed_demo_city(
     cases: int = 55_000,
     rng_seed: int = 20261127,
     progress: Progress | None = None,
+    clips: Sequence[str] = (),
 ) -> SeedReport:
     """Seed the demo city with a year of cases up to `now`, in one transaction.
 
     Raises `SeedError` (and writes nothing) if the database already holds districts or cases.
     The result is a pure function of the arguments: the same seed gives the same city. From
     PARALLEL_MIN_CASES cases on, the cases are planned in a Python subprocess while this
-    process writes; the cyclic garbage collector is paused until the seed returns.
+    process writes; the cyclic garbage collector is paused until the seed returns. `clips`:
+    the video files the demo cameras play, in turn (default: the two shipped clips).
     """
     if now.tzinfo is None or now.utcoffset() is None:
         raise SeedError(f"`now` must be timezone-aware, got {now.isoformat()}")
@@ -87,7 +89,8 @@ def seed_demo_city(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _seed(store, catalogue, calendar, now, cases, rng_seed, report, id_base, started)
+        return _seed(store, catalogue, calendar, now, cases, rng_seed, report, id_base, started,
+                     clips)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -103,6 +106,7 @@ def _seed(
     report: Progress,
     id_base: dict[str, int],
     started: float,
+    clips: Sequence[str] = (),
 ) -> SeedReport:
     stages: dict[str, float] = {}
     mark = [started]
@@ -125,6 +129,8 @@ def _seed(
         report("grids and organisation", 0.0)
         world = _build_world(catalogue, calendar, now, cases, rng_seed, id_base)
         geo, org, cameras = world.geo, world.org, world.cameras
+        for k, row in enumerate(cameras.rows if clips else ()):
+            row["url"] = str(clips[k % len(clips)])
         lap("grids and organisation")
         static: list[tuple[Any, list[dict[str, Any]]]] = [
             (District, geo.district_rows),
