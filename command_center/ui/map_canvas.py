@@ -21,7 +21,9 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import (
+    QByteArray,
     QEasingCurve,
+    QMimeData,
     QPoint,
     QPointF,
     QRectF,
@@ -66,6 +68,10 @@ class MapViewBox(pg.ViewBox):
     def __init__(self) -> None:
         super().__init__(lockAspect=True, enableMenu=False, defaultPadding=0.0)
         self.setMouseMode(self.PanMode)
+        # A left drag that starts on a feature that can be dragged elsewhere (a camera onto
+        # the video wall, a case onto a squad) starts a drag and drop instead of panning.
+        self.drag_source: Callable[[QPointF], bool] | None = None
+        self._dragging_out = False
 
     def mouseDragEvent(self, ev, axis=None) -> None:  # noqa: ANN001, N802 (Qt API)
         if ev.button() == Qt.MouseButton.LeftButton and (
@@ -82,6 +88,14 @@ class MapViewBox(pg.ViewBox):
             return
         if ev.button() == Qt.MouseButton.RightButton:
             ev.ignore()
+            return
+        if ev.button() == Qt.MouseButton.LeftButton and ev.isStart():
+            self._dragging_out = self.drag_source is not None and self.drag_source(
+                self.mapToView(ev.buttonDownPos()))
+        if self._dragging_out:
+            ev.accept()  # the drag and drop ran; the map does not pan under it
+            if ev.isFinish():
+                self._dragging_out = False
             return
         super().mouseDragEvent(ev, axis)
 
@@ -161,6 +175,8 @@ class MapCanvas(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.layers = layers
         self.view_box = MapViewBox()
+        self.view_box.drag_source = self.drag_out
+        self.last_drag: tuple[str, int] | None = None  # what the latest drag out carried
         self.plot_widget = pg.PlotWidget(background=BACKGROUND, viewBox=self.view_box)
         self.plot_widget.setMenuEnabled(False)
         self.plot_widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -517,6 +533,29 @@ class MapCanvas(QWidget):
             if code is not None:
                 return "unit_grids", code
         return None
+
+    def drag_out(self, at: QPointF) -> bool:
+        """Start dragging the camera or case under `at` out of the map (camera ids to the
+        video wall, case ids to the squad board); False when there is none there."""
+        from PySide6.QtGui import QDrag
+
+        from command_center.ui.camera_wall import camera_mime
+        from command_center.ui.case_queue_lazy import CASE_IDS_MIME
+
+        found = self.scene.hit_test(at.x(), at.y(), self._tolerance_m())
+        if found is None or found[0] not in ("cameras", "cases"):
+            return False
+        kind, key = found
+        if kind == "cameras":
+            mime = camera_mime([int(key)])
+        else:
+            mime = QMimeData()
+            mime.setData(CASE_IDS_MIME, QByteArray(str(int(key)).encode()))
+        drag = QDrag(self)
+        drag.setMimeData(mime)
+        self.last_drag = (kind, int(key))
+        drag.exec(Qt.DropAction.CopyAction | Qt.DropAction.MoveAction)
+        return True
 
     def _on_click(self, event: object) -> None:
         if event.button() != Qt.MouseButton.LeftButton:  # type: ignore[attr-defined]

@@ -178,3 +178,37 @@ def test_case_spots_are_built_only_when_the_map_zooms_in_past_the_clusters(qtbot
     assert len(drawer.scatter.data) == 50
     pt = canvas.lonlat_to_widget(LON + 3e-4, LAT)
     assert colour_near(canvas, pt, DEADLINE_COLORS["overdue"])  # the update made while stale
+
+
+def test_dragging_a_camera_or_a_case_off_the_map_carries_its_id(qtbot, monkeypatch):
+    from PySide6.QtGui import QDrag
+
+    from command_center.map.layers import CameraLayer
+    from command_center.services.snapshot import CameraRow
+    from command_center.ui.camera_wall import CAMERA_IDS_MIME, decode_ids
+    from command_center.ui.case_queue_lazy import CASE_IDS_MIME
+
+    layers = LayerList([CameraLayer(), CaseLayer()])
+    canvas = MapCanvas(layers, clock=lambda: NOW)
+    qtbot.addWidget(canvas)
+    canvas.resize(640, 480)
+    canvas.show()
+    qtbot.waitExposed(canvas)
+    canvas.fit_lonlat(LON - 0.004, LAT - 0.003, LON + 0.006, LAT + 0.003)
+    layers["cameras"].set_cameras([CameraRow(5, "C5", "南塔街口", LON, LAT, "x.mp4", True)])
+    layers["cases"].set_cases([make_case(9, lon=LON + 0.003, lat=LAT)])
+    canvas.settle()
+    carried: list[object] = []
+    monkeypatch.setattr(QDrag, "exec", lambda self, *a: carried.append(self.mimeData()) or 0)
+    assert canvas.view_box.drag_source == canvas.drag_out
+    cam_at = canvas.view_box.mapSceneToView(canvas.plot_widget.mapToScene(
+        canvas.plot_widget.mapFrom(canvas, canvas.lonlat_to_widget(LON, LAT))))
+    assert canvas.drag_out(cam_at)
+    assert decode_ids(bytes(carried[-1].data(CAMERA_IDS_MIME))) == [5]
+    case_at = canvas.view_box.mapSceneToView(canvas.plot_widget.mapToScene(
+        canvas.plot_widget.mapFrom(canvas, canvas.lonlat_to_widget(LON + 0.003, LAT))))
+    assert canvas.drag_out(case_at)
+    assert bytes(carried[-1].data(CASE_IDS_MIME)) == b"9"
+    empty = canvas.view_box.mapSceneToView(canvas.plot_widget.mapToScene(
+        canvas.plot_widget.mapFrom(canvas, canvas.lonlat_to_widget(LON - 0.003, LAT + 0.002))))
+    assert not canvas.drag_out(empty) and len(carried) == 2
