@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -642,7 +643,8 @@ class CameraWall(QWidget):
       selectionChanged(int): the camera of the selected tile (-1: none or empty tile).
       streamStatesChanged(): the state of a stream on the wall (or the set of cameras on it)
         changed; checked once a second, see `statuses()`.
-      snapshotRequested(), clipRequested(): the toolbar's snapshot and clip buttons.
+      snapshotRequested(), clipRequested(), zonesRequested(): the toolbar's snapshot, clip
+        and motion-zone buttons.
       layoutChanged(str): the layout shown ("1" while a tile is enlarged).
     """
 
@@ -650,6 +652,7 @@ class CameraWall(QWidget):
     streamStatesChanged = Signal()
     snapshotRequested = Signal()
     clipRequested = Signal()
+    zonesRequested = Signal()  # noqa: N815
     layoutChanged = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -741,8 +744,15 @@ class CameraWall(QWidget):
         self.clip_button.setToolTip(self.tr("Record a clip of the selected tile"))
         self.clip_button.setAutoRaise(True)
         self.clip_button.clicked.connect(self.clipRequested)
+        self.zones_button = QToolButton(self)
+        self.zones_button.setObjectName("wallZones")
+        self.zones_button.setText(self.tr("Zones"))
+        self.zones_button.setToolTip(self.tr("Draw the selected camera's motion zones"))
+        self.zones_button.setAutoRaise(True)
+        self.zones_button.clicked.connect(self.zonesRequested)
         bar.addWidget(self.snapshot_button)
         bar.addWidget(self.clip_button)
+        bar.addWidget(self.zones_button)
 
         self._grid_host = QFrame(self)
         self._grid_host.setObjectName("cameraWallGrid")
@@ -913,6 +923,11 @@ class CameraWall(QWidget):
     def groups(self) -> list[str]:
         return sorted({r.group_name for r in self._rows.values() if r.group_name})
 
+    def set_tours(self, tours: Sequence[Any]) -> None:
+        """Saved tours (`services.cameras.TourInfo`: name, layout, interval_s, camera_ids)
+        offered under the groups menu."""
+        self._tours = list(tours)
+
     def _fill_group_menu(self) -> None:
         self._group_menu.clear()
         for name in self.groups():
@@ -920,6 +935,14 @@ class CameraWall(QWidget):
             action.triggered.connect(lambda _=False, n=name: self.show_group(n))
         if not self._group_menu.actions():
             self._group_menu.addAction(self.tr("No camera groups")).setEnabled(False)
+        tours = getattr(self, "_tours", [])
+        if tours:
+            self._group_menu.addSeparator()
+            for tour in tours:
+                action = self._group_menu.addAction(
+                    self.tr("Tour: {name} (every {s} s)").format(name=tour.name, s=tour.interval_s))
+                action.triggered.connect(lambda _=False, t=tour: self.start_tour(
+                    list(t.camera_ids), t.layout, float(t.interval_s)))
 
     # -- enlarging ----------------------------------------------------------------------------------
     def toggle_enlarged(self, slot: int | None = None) -> None:

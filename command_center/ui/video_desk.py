@@ -90,6 +90,7 @@ class VideoDesk(QObject):
         # Evidence and the cameras that see the open case.
         self.wall.snapshotRequested.connect(self.snapshot_to_case)
         self.wall.clipRequested.connect(self.clip_to_case)
+        self.wall.zonesRequested.connect(self.edit_zones)
         desk.panel.openCameraRequested.connect(lambda cid: self.wall.open_cameras([cid]))
         desk.panel.openCamerasRequested.connect(self.show_cameras)
         window.details.openCameraRequested.connect(
@@ -109,6 +110,8 @@ class VideoDesk(QObject):
     def reload(self) -> None:
         """Suggestions and zones again (after every new picture of the city)."""
         self.panel.reload()
+        cameras = self.cameras
+        self.tasks.run(cameras.tours, self.wall.set_tours)
         if self.watch is None:
             return
         suggestions = self.suggestions

@@ -311,12 +311,24 @@
         <translation>保存所选画面最近 30 秒录像作为证据（Shift+F12）</translation>
     </message>
     <message>
+        <source>Zones</source>
+        <translation>侦测区域</translation>
+    </message>
+    <message>
+        <source>Draw the selected camera&apos;s motion zones</source>
+        <translation>绘制所选摄像头的侦测区域（Ctrl+Shift+Z）</translation>
+    </message>
+    <message>
         <source>Cameras: {total} ({enabled} enabled)</source>
         <translation>摄像头 {total} 路（启用 {enabled} 路）</translation>
     </message>
     <message>
         <source>No camera groups</source>
         <translation>没有摄像头分组</translation>
+    </message>
+    <message>
+        <source>Tour: {name} (every {s} s)</source>
+        <translation>轮巡：{name}（每 {s} 秒）</translation>
     </message>
     <message>
         <source>Tour: page {page}/{pages}</source>

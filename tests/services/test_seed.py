@@ -31,6 +31,7 @@ from command_center.domain.geo import (
     wgs84_to_gcj02_array,
 )
 from command_center.domain.grid import GridCode, GridIndex
+from command_center.domain.motion import zone_from_dict
 from command_center.domain.workflow import (
     HANDLING_STATES,
     OPEN_STATES,
@@ -46,10 +47,12 @@ from command_center.services.seed import run as seed_module
 from command_center.store.engine import Store, make_engine
 from command_center.store.models import (
     Camera,
+    CameraTour,
     Case,
     CaseEvent,
     Community,
     District,
+    MotionZone,
     Order,
     Person,
     PersonRole,
@@ -74,6 +77,8 @@ TABLES = (
     ResponsibilityGrid,
     UnitGrid,
     Camera,
+    CameraTour,
+    MotionZone,
     Case,
     CaseEvent,
     Order,
@@ -273,6 +278,15 @@ def test_cameras_stand_on_the_grid_and_show_the_demo_clips(city: City) -> None:
         assert 0 <= cam["heading_deg"] < 360
     assert {c["url"] for c in cams[::2]} != {c["url"] for c in cams[1::2]}  # alternate
     assert len({c["code"] for c in cams}) == len(cams)
+    # The wall's demo tours, and motion zones on the cameras that play the motorway clip.
+    tours = {t["name"]: t for t in city["camera_tours"]}
+    assert tours["全市轮巡"]["camera_ids"] == [c["id"] for c in cams]
+    key_sites = {c["id"] for c in cams if c["group_name"] == "重点部位"}
+    assert key_sites and set(tours["重点部位轮巡"]["camera_ids"]) == key_sites
+    motorway = {c["id"] for c in cams if c["url"].endswith("highway_cctv_320x240.avi")}
+    zones = city["motion_zones"]
+    assert len(zones) == 3 and {z["camera_id"] for z in zones} <= motorway
+    assert all(zone_from_dict(z["spec"]).category_code == "200505" for z in zones)
     # Not piled up: no two cameras within 100 m.
     for i, a in enumerate(cams):
         for b in cams[i + 1 :]:

@@ -85,3 +85,37 @@ def _point_in(geom: Any, rng: np.random.Generator) -> tuple[float, float]:
             return float(x), float(y)
     p = geom.representative_point()
     return float(p.x), float(p.y)
+
+
+# The demo's motion zone: the near carriageway of the shipped motorway clip (traffic all day,
+# so the intake desk sees suggestions arrive; on a real street corner it would be a pavement).
+# Only cameras that play the clip itself get it: a variant is mirrored or zoomed.
+DEMO_ZONE_POLYGON = ((0.23, 0.98), (0.62, 0.44), (0.83, 0.44), (0.66, 0.98))
+DEMO_ZONE_CAMERAS = 3
+
+
+def _video_rows(cameras: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The wall's demo tours (all cameras; the key sites) and the motion zones of the first
+    cameras that play the motorway clip."""
+    from datetime import time
+
+    from command_center.domain.motion import MotionZone, WeeklyWindow, ZoneSchedule, zone_to_dict
+
+    ids = [c["id"] for c in cameras]
+    key_sites = [c["id"] for c in cameras if c.get("group_name") == KEY_SITES]
+    tours = [{"name": "全市轮巡", "layout": "3x3", "interval_s": 20, "camera_ids": ids}]
+    if key_sites:
+        tours.append({"name": "重点部位轮巡", "layout": "2x2", "interval_s": 15,
+                      "camera_ids": key_sites})
+    zones = []
+    motorway = str(VIDEO_CLIPS[1])
+    for cam in [c for c in cameras if c["url"] == motorway][:DEMO_ZONE_CAMERAS]:
+        zone = MotionZone(
+            "lane", "路口停车带", DEMO_ZONE_POLYGON, category_code="200505", threshold=0.05,
+            persist_s=20.0, cooldown_s=1800.0,
+            schedule=ZoneSchedule((WeeklyWindow(frozenset(range(1, 8)), time(7), time(21)),)),
+        )
+        zones.append({"camera_id": cam["id"], "zone_key": zone.id, "name": zone.name,
+                      "category_code": zone.category_code, "spec": zone_to_dict(zone),
+                      "enabled": True})
+    return tours, zones

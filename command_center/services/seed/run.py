@@ -11,10 +11,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
 from command_center.domain.calendar import CST, WorkCalendar
 from command_center.domain.catalogue import Catalogue
+from command_center.services.seed.cameras import _video_rows
 from command_center.services.seed.orders import _build_orders, _set_squad_status
 from command_center.services.seed.planner import _CaseSource, _Planner
 from command_center.services.seed.report import SeedError, SeedReport
@@ -34,10 +36,12 @@ from command_center.services.seed.writer import (
 from command_center.store.engine import Store
 from command_center.store.models import (
     Camera,
+    CameraTour,
     Case,
     CaseEvent,
     Community,
     District,
+    MotionZone,
     Order,
     Person,
     PersonRole,
@@ -161,6 +165,12 @@ def _seed(
             for model, table_rows in static:
                 write(s, model, table_rows)
                 rows[model.__tablename__] += len(table_rows)
+            # The wall's tours and a few cameras' motion zones: few rows with JSON, by Core.
+            tours, zones = _video_rows(cameras.rows)
+            for model, table_rows in ((CameraTour, tours), (MotionZone, zones)):
+                if table_rows:
+                    s.execute(insert(model), table_rows)
+                rows[model.__tablename__] += len(table_rows)
             lap("write grids and organisation")
             report(f"cases 0/{cases}", 0.05)
             # A chunk at a time: a year of events never sits in memory at once.
@@ -220,6 +230,8 @@ def _seed(
             ResponsibilityGrid,
             UnitGrid,
             Camera,
+            CameraTour,
+            MotionZone,
             Case,
             CaseEvent,
             Order,
