@@ -20,13 +20,13 @@ from command_center.services import changelog
 from command_center.services.cases import Actor, check_actor
 from command_center.services.changelog import default_workstation
 from command_center.services.changes import Changes, NotFound, ServiceError
+from command_center.services.snapshot import CameraRow
 from command_center.store.engine import Store
 from command_center.store.models import Attachment, Camera, CameraTour, Case
 
 __all__ = [
     "CAMERA_STATUSES",
     "EVIDENCE_KINDS",
-    "CameraInfo",
     "CameraService",
     "Evidence",
     "TourInfo",
@@ -36,39 +36,6 @@ CAMERA_STATUSES = ("in_service", "maintenance", "retired")
 EVIDENCE_KINDS = {"photo": "image/jpeg", "video": "video/x-msvideo"}
 MAX_EVIDENCE_BYTES = 200 * 1024 * 1024  # a 30 s clip at 1080p MJPEG stays well under this
 WALL_LAYOUTS = ("1", "2x2", "3x3", "4x4", "1+5", "1+7")
-
-
-@dataclass(frozen=True)
-class CameraInfo:
-    """One camera of the registry, as the wall, the list and the map need it."""
-
-    id: int
-    code: str
-    name: str
-    url: str  # main stream
-    sub_url: str | None  # the tiles' stream; None: the main stream serves both
-    lon: float
-    lat: float
-    heading_deg: float | None
-    fov_deg: float | None
-    grid_code: str | None
-    district_code: str | None
-    group_name: str | None
-    status: str  # in_service | maintenance | retired
-    enabled: bool
-
-    @property
-    def tile_url(self) -> str:
-        """The stream a wall tile plays (the sub-stream when there is one)."""
-        return self.sub_url or self.url
-
-    @property
-    def usable(self) -> bool:
-        return self.enabled and self.status == "in_service"
-
-    def view(self, range_m: float = DEFAULT_RANGE_M) -> CameraView:
-        return CameraView(self.id, self.lon, self.lat, self.heading_deg, self.fov_deg,
-                          range_m, self.usable)
 
 
 @dataclass(frozen=True)
@@ -108,11 +75,11 @@ class CameraService:
         self.workstation = (workstation or default_workstation())[:64]
 
     # -- reads -------------------------------------------------------------------------
-    def cameras(self) -> list[CameraInfo]:
+    def cameras(self) -> list[CameraRow]:
         """Every camera, by group then code."""
         with self.store.read() as s:
             rows = s.scalars(select(Camera).order_by(Camera.group_name, Camera.code)).all()
-            return [_info(c) for c in rows]
+            return [camera_row(c) for c in rows]
 
     def groups(self) -> dict[str, list[int]]:
         """Camera ids by group name, in code order (cameras without a group are left out)."""
@@ -129,7 +96,7 @@ class CameraService:
             if case is None:
                 raise NotFound(f"no case with id {case_id}")
             lon, lat = case.lon, case.lat
-        return covering(lon, lat, (c.view() for c in self.cameras()), limit=limit)
+        return covering(lon, lat, (camera_view(c) for c in self.cameras()), limit=limit)
 
     def tours(self) -> list[TourInfo]:
         with self.store.read() as s:
@@ -236,10 +203,15 @@ class CameraService:
         return changes
 
 
-def _info(c: Camera) -> CameraInfo:
-    return CameraInfo(
-        id=c.id, code=c.code, name=c.name, url=c.url, sub_url=c.sub_url, lon=c.lon, lat=c.lat,
-        heading_deg=c.heading_deg, fov_deg=c.fov_deg, grid_code=c.grid_code,
-        district_code=c.district_code, group_name=c.group_name, status=c.status or "in_service",
-        enabled=bool(c.enabled),
+def camera_view(row: CameraRow, range_m: float = DEFAULT_RANGE_M) -> CameraView:
+    """What `domain.cameras.covering` needs of a camera."""
+    return CameraView(row.id, row.lon, row.lat, row.heading_deg, row.fov_deg, range_m,
+                      row.usable)
+
+
+def camera_row(c: Camera) -> CameraRow:
+    """A camera of the store as the rest of the app sees it."""
+    return CameraRow(
+        c.id, c.code, c.name, c.lon, c.lat, c.url, bool(c.enabled), c.heading_deg, c.fov_deg,
+        c.sub_url, c.group_name, c.status or "in_service",
     )

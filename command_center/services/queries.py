@@ -13,9 +13,9 @@ from command_center.domain.catalogue import Catalogue
 from command_center.domain.shifts import shift_of
 from command_center.domain.squads import squad_activity
 from command_center.domain.workflow import HANDLING_STATES, OPEN_STATES, PAUSED_STATES
+from command_center.services.cameras import camera_row
 from command_center.services.locate import exterior_ring
 from command_center.services.snapshot import (
-    CameraRow,
     CaseRow,
     CitySnapshot,
     DistrictShape,
@@ -136,9 +136,7 @@ def load_snapshot(store: Store, catalogue: Catalogue, now: datetime) -> CitySnap
             for on_shift in (shift.on_duty(now),)
         )
         cameras = tuple(
-            CameraRow(c.id, c.code, c.name, c.lon, c.lat, c.url, c.enabled, c.heading_deg,
-                      c.fov_deg, c.sub_url, c.group_name, c.status or "in_service")
-            for c in s.scalars(select(Camera).order_by(Camera.code))
+            camera_row(c) for c in s.scalars(select(Camera).order_by(Camera.code))
         )
         state_counts = case_state_counts(s)
         per_grid_open: dict[str, int] = {}
