@@ -614,7 +614,10 @@ class MapCanvas(QWidget):
         if kind == "cases":
             return f"{row.case_no} · {row.category_name} · {row.address}".strip(" ·")
         if kind == "cameras":
-            return f"{row.name} ({row.code})"
+            state = self.layers["cameras"].stream_states.get(row.id) if "cameras" in self.layers else None
+            names = {"live": self.tr("live on the wall"), "connecting": self.tr("connecting"),
+                     "lost": self.tr("signal lost")}
+            return f"{row.name} ({row.code})" + (f" · {names[state]}" if state in names else "")
         if kind == "squads":
             return f"{row.name} · {row.unit_name}"
         return str(key)

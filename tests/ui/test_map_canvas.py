@@ -212,3 +212,40 @@ def test_dragging_a_camera_or_a_case_off_the_map_carries_its_id(qtbot, monkeypat
     empty = canvas.view_box.mapSceneToView(canvas.plot_widget.mapToScene(
         canvas.plot_widget.mapFrom(canvas, canvas.lonlat_to_widget(LON - 0.003, LAT + 0.002))))
     assert not canvas.drag_out(empty) and len(carried) == 2
+
+
+def test_a_cameras_tooltip_says_how_its_stream_is(qtbot):
+    from command_center.map.layers import CameraLayer
+    from command_center.services.snapshot import CameraRow
+
+    layers = LayerList([CameraLayer()])
+    canvas = MapCanvas(layers, clock=lambda: NOW)
+    qtbot.addWidget(canvas)
+    layers["cameras"].set_cameras([CameraRow(5, "C5", "南塔街口", LON, LAT, "x.mp4", True)])
+    assert canvas.describe("cameras", 5) == "南塔街口 (C5)"  # not on the wall: no state
+    layers["cameras"].set_stream_states({5: "lost"})
+    assert canvas.describe("cameras", 5) == "南塔街口 (C5) · signal lost"
+
+
+def test_a_camera_on_the_wall_takes_its_streams_colour(qtbot):
+    from command_center.map.drawers import CAMERA_LIVE, CAMERA_LOST
+    from command_center.map.layers import CameraLayer
+    from command_center.services.snapshot import CameraRow
+
+    layers = LayerList([CameraLayer()])
+    canvas = MapCanvas(layers, clock=lambda: NOW)
+    qtbot.addWidget(canvas)
+    canvas.resize(640, 480)
+    canvas.show()
+    qtbot.waitExposed(canvas)
+    canvas.fit_lonlat(LON - 0.02, LAT - 0.015, LON + 0.02, LAT + 0.015)  # cones hidden
+    layers["cameras"].set_cameras([CameraRow(5, "C5", "南塔街口", LON, LAT, "x.mp4", True)])
+    canvas.settle()
+    pt = canvas.lonlat_to_widget(LON, LAT)
+    assert not colour_near(canvas, pt, CAMERA_LIVE)
+    layers["cameras"].set_stream_states({5: "live"})
+    canvas.settle()
+    assert colour_near(canvas, pt, CAMERA_LIVE)
+    layers["cameras"].set_stream_states({5: "lost"})
+    canvas.settle()
+    assert colour_near(canvas, pt, CAMERA_LOST)
