@@ -41,6 +41,7 @@ from command_center.map.packed import PackedRings
 from command_center.map.palette import (
     CHOROPLETH_COLORS,
     DEADLINE_COLORS,
+    OVERDUE_COLORS,
     SQUAD_STATUS_COLORS,
 )
 from command_center.map.projection import project, project_rings
@@ -394,6 +395,8 @@ class UnitGridDrawer(_CellDrawer):
 
     kind = "unit_grids"
     layer: UnitGridLayer
+    colors: tuple[str, ...] = CHOROPLETH_COLORS
+    outlined = True
 
     def _ops(self) -> list[PathOp]:
         self._pack()
@@ -404,20 +407,30 @@ class UnitGridDrawer(_CellDrawer):
             positive = v > 0
             if positive.any():
                 lo, hi = float(v[positive].min()), float(v[positive].max())
-                n = len(CHOROPLETH_COLORS)
+                n = len(self.colors)
                 span = hi - lo
                 bucket = np.zeros(len(v), dtype=np.int64)
                 if span > 0:
                     bucket = np.minimum(((v - lo) / span * n).astype(np.int64), n - 1)
                 bucket[~positive] = -1
                 in_order = bucket[self.order]
-                for b, color in enumerate(CHOROPLETH_COLORS):
+                for b, color in enumerate(self.colors):
                     sel = self.order[in_order == b]
                     if len(sel):
                         fill = _over(color, DISTRICT_FILL, CHOROPLETH_ALPHA)
                         ops.append(PathOp(_chunked_paths(self.rings, sel), brush=QBrush(fill)))
-        ops.append(self._outline_op())
+        if self.outlined:
+            ops.append(self._outline_op())
         return ops
+
+
+class OverdueGridDrawer(UnitGridDrawer):
+    """Unit grids by their overdue cases now, in alarm reds, without outlines (the unit-grid
+    layer draws those)."""
+
+    kind = "overdue_grids"
+    colors = OVERDUE_COLORS
+    outlined = False
 
 
 class ResponsibilityGridDrawer(_LabelledRaster, _CellDrawer):
@@ -1040,6 +1053,7 @@ DRAWERS: dict[str, type[Drawer]] = {
         DistrictDrawer,
         RiverDrawer,
         UnitGridDrawer,
+        OverdueGridDrawer,
         ResponsibilityGridDrawer,
         CameraDrawer,
         CaseDrawer,

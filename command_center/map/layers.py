@@ -700,15 +700,26 @@ def frozen_copy(layers: LayerList) -> LayerList:
     return out
 
 
+class OverdueGridLayer(UnitGridLayer):
+    """Unit grids coloured by the cases overdue in them now (超期网格); hidden by default."""
+
+    kind = "overdue_grids"
+
+    def __init__(self, name: str = "overdue_grids", **kw: Any) -> None:
+        kw.setdefault("visible", False)
+        super().__init__(name, **kw)
+
+
 def default_layers(tile_source: str | None = None) -> LayerList:
-    """The standard stack, bottom → top: tiles, districts, river, unit grids, responsibility
-    grids, heatmap (hidden), cameras, cases, squads."""
+    """The standard stack, bottom → top: tiles, districts, river, unit grids, overdue by grid
+    (hidden), responsibility grids, heatmap (hidden), cameras, cases, squads."""
     return LayerList(
         [
             TileLayer(source=tile_source),
             DistrictLayer(),
             RiverLayer(),
             UnitGridLayer(),
+            OverdueGridLayer(),
             ResponsibilityGridLayer(),
             HeatmapLayer(),
             CameraLayer(),

@@ -26,6 +26,8 @@ SQUAD_STATUS_COLORS: dict[str, str] = {
 }
 SQUAD_ACTIVITIES = ("idle", "en_route", "handling", "offline")
 # Seven sequential buckets, light → dark (ColorBrewer YlOrRd).
+# Overdue cases per grid: light to dark red (ColorBrewer Reds, 5 classes).
+OVERDUE_COLORS = ("#fcbba1", "#fc9272", "#fb6a4a", "#de2d26", "#a50f15")
 CHOROPLETH_COLORS = (
     "#ffffb2",
     "#fed976",

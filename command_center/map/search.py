@@ -333,8 +333,8 @@ class SearchIndex:
     def _load_layer(self, layer: Layer) -> None:
         if isinstance(layer, DistrictLayer):
             self.set_districts(layer.districts)
-        elif isinstance(layer, UnitGridLayer):
-            self.set_unit_grids(layer.cells)
+        elif isinstance(layer, UnitGridLayer) and layer.kind == "unit_grids":
+            self.set_unit_grids(layer.cells)  # (not the overdue-by-grid layer over the same cells)
         elif isinstance(layer, ResponsibilityGridLayer):
             self.set_responsibility_grids(layer.cells)
         elif isinstance(layer, CameraLayer):

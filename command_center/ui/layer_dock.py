@@ -41,11 +41,18 @@ from PySide6.QtWidgets import (
 )
 
 from command_center.domain.deadline_state import DeadlineState
-from command_center.map.drawers import COMPONENT_SYMBOL, EVENT_CLASS_SYMBOLS
+from command_center.map.drawers import (
+    CAMERA_CONNECTING,
+    CAMERA_LIVE,
+    CAMERA_LOST,
+    COMPONENT_SYMBOL,
+    EVENT_CLASS_SYMBOLS,
+)
 from command_center.map.layers import Layer, LayerList, Signal, TileLayer, UnitGridLayer
 from command_center.map.palette import (
     CHOROPLETH_COLORS,
     DEADLINE_COLORS,
+    OVERDUE_COLORS,
     SQUAD_ACTIVITIES,
     SQUAD_STATUS_COLORS,
 )
@@ -76,6 +83,7 @@ KIND_LABELS: dict[str, str] = {
     "districts": QT_TRANSLATE_NOOP("LayerListModel", "District boundaries"),
     "river": QT_TRANSLATE_NOOP("LayerListModel", "Rivers"),
     "unit_grids": QT_TRANSLATE_NOOP("LayerListModel", "Unit grids"),
+    "overdue_grids": QT_TRANSLATE_NOOP("LayerListModel", "Overdue cases by grid"),
     "responsibility_grids": QT_TRANSLATE_NOOP("LayerListModel", "Responsibility grids"),
     "heatmap": QT_TRANSLATE_NOOP("LayerListModel", "Case heat map"),
     "cameras": QT_TRANSLATE_NOOP("LayerListModel", "Cameras"),
@@ -491,11 +499,19 @@ class LayerLegend(QWidget):
             self._add_swatch(
                 LEGEND_LINE_COLORS["unit_grids"], QCoreApplication.translate("LayerLegend", "Grid outline"), line=True
             )
+        elif layer.kind == "overdue_grids":
+            self._add_ramp(OVERDUE_COLORS, layer)
         elif layer.kind == "heatmap":
             self._add_ramp(HEATMAP_RAMP, None)
         elif layer.kind == "cameras":
             self._add_swatch(CAMERA_COLORS[0], QCoreApplication.translate("LayerLegend", "Camera enabled"))
             self._add_swatch(CAMERA_COLORS[1], QCoreApplication.translate("LayerLegend", "Camera disabled"))
+            for colour, label in (
+                (CAMERA_LIVE, QT_TRANSLATE_NOOP("LayerLegend", "Live on the wall")),
+                (CAMERA_CONNECTING, QT_TRANSLATE_NOOP("LayerLegend", "Connecting")),
+                (CAMERA_LOST, QT_TRANSLATE_NOOP("LayerLegend", "Signal lost")),
+            ):
+                self._add_swatch(colour, QCoreApplication.translate("LayerLegend", label))
         elif layer.kind in LEGEND_LINE_COLORS:
             self._add_swatch(LEGEND_LINE_COLORS[layer.kind], kind_label(layer.kind), line=True)
         elif isinstance(layer, TileLayer):

@@ -117,6 +117,19 @@ class MapPanel(QWidget):
         values = {c.code: float(c.open_cases) for c in snapshot.grid_cells if c.open_cases}
         if dict(grid.values) != values:
             grid.set_values(values)
+        if "overdue_grids" in layers:
+            self._set_static(
+                "overdue_grids",
+                tuple(c.code for c in snapshot.grid_cells),
+                lambda: layers["overdue_grids"].set_cells(  # type: ignore[attr-defined]
+                    {c.code: c.ring for c in snapshot.grid_cells}
+                ),
+            )
+            late: UnitGridLayer = layers["overdue_grids"]  # type: ignore[assignment]
+            overdue = {c.code: float(c.overdue_cases) for c in snapshot.grid_cells
+                       if c.overdue_cases}
+            if dict(late.values) != overdue:
+                late.set_values(overdue)
         zones = snapshot.zones
         self._set_static(
             "responsibility_grids",

@@ -106,8 +106,8 @@ class VideoTile(QWidget):
         if not status.width:
             return ""
         size = f"{status.width}×{status.height}"
-        if status.state is not StreamState.LIVE:
-            return size
+        if status.state is not StreamState.LIVE or status.fps < 0.5:
+            return size  # not live, or the rate is not known yet
         return self.tr("%1 fps · %2").replace("%1", f"{status.fps:.0f}").replace("%2", size)
 
     def _pull(self) -> None:

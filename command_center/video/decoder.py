@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 
 BACKOFF_FIRST_S = 0.5
 BACKOFF_MAX_S = 5.0
+FPS_MIN_SPAN_S = 1.0  # report a rate only once frames span this long
 FPS_WINDOW_S = 2.0
 LIVE_SCHEMES = (
     "http://",
@@ -420,9 +421,9 @@ class _Decoder:
         times.append(now)
         while times and now - times[0] > FPS_WINDOW_S:
             times.popleft()
-        if len(times) < 2:
-            return 0.0
-        return (len(times) - 1) / max(1e-6, times[-1] - times[0])
+        if len(times) < 2 or times[-1] - times[0] < FPS_MIN_SPAN_S:
+            return 0.0  # not yet known: a few frames close together say nothing (startup)
+        return (len(times) - 1) / (times[-1] - times[0])
 
 
 def run(url: str, conn: Connection, prefix: str, seq_base: int, opts: dict) -> None:

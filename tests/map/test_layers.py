@@ -221,6 +221,7 @@ def test_default_stack_order_and_visibility():
         "districts",
         "river",
         "unit_grids",
+        "overdue_grids",
         "responsibility_grids",
         "heatmap",
         "cameras",
@@ -228,7 +229,7 @@ def test_default_stack_order_and_visibility():
         "squads",
     )
     assert [layer.kind for layer in layers] == list(layers.names)
-    assert [layer.name for layer in layers if not layer.visible] == ["heatmap"]
+    assert [layer.name for layer in layers if not layer.visible] == ["overdue_grids", "heatmap"]
     assert isinstance(layers["heatmap"], HeatmapLayer)
 
 

@@ -185,3 +185,21 @@ def test_overdue_kpi_is_red_only_when_overdue(
     window.apply_snapshot(dataclasses.replace(city_snapshot, overdue_count=overdue))
     reds = red_pixels(window.kpi_strip.tiles["overdue"].value_label)
     assert (reds > 10) == (overdue > 0)
+
+
+def test_overdue_cases_by_grid_are_a_map_layer_of_their_own(
+    qtbot: QtBot, city_snapshot: CitySnapshot
+) -> None:
+    from command_center.services.snapshot import GridCell
+    from command_center.ui.main_window import MainWindow
+
+    first, second = city_snapshot.grid_cells
+    snapshot = dataclasses.replace(city_snapshot, grid_cells=(
+        GridCell(first.code, first.ring, 3, 2), GridCell(second.code, second.ring, 1, 0)))
+    window = MainWindow("test")
+    qtbot.addWidget(window)
+    window.apply_snapshot(snapshot)
+    layers = window.map_panel.layers
+    assert dict(layers["overdue_grids"].values) == {first.code: 2.0}
+    assert dict(layers["unit_grids"].values) == {first.code: 3.0, second.code: 1.0}
+    assert not layers["overdue_grids"].visible  # shown from the layer dock
