@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-APT_PACKAGES := fonts-wqy-microhei ffmpeg chromium libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
+APT_PACKAGES := fonts-wqy-microhei ffmpeg chromium poppler-utils libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
 STAMP := $(VENV)/.installed
 
 .PHONY: run test setup sysdeps lint bench clean screenshot

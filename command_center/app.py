@@ -2,7 +2,10 @@
 
     command-center [--db URL] [--config PATH] [--lang zh_CN|en]
                    [--user NAME --password PW] [--screenshot PNG [--size WxH]]
+                   [--wall [--screens N]]
     command-center [--db URL] db upgrade | db seed [--cases N] | db stats [--json]
+    command-center [--db URL] report daily|monthly|map [--date YYYY-MM-DD] [--month YYYY-MM]
+                   --out FILE
 
 Anything a user can get wrong (a bad URL, an unreachable server, a corrupt file, a newer
 schema, a bad settings file) ends with one line on stderr and exit code 2, and changes nothing.
@@ -18,7 +21,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +29,7 @@ from command_center.config import (
     LANGUAGES,
     ConfigError,
     Settings,
+    config_dir,
     data_dir,
     default_config_path,
     default_db_url,
@@ -63,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--screenshot", metavar="PNG", type=Path,
                    help="render the main window offscreen to PNG and exit")
     p.add_argument("--size", default="1920x1080", help="window size for --screenshot (WxH)")
+    p.add_argument("--wall", action="store_true",
+                   help="the read-only wall screen for the command hall, full screen")
+    p.add_argument("--screens", metavar="N", type=int, default=1,
+                   help="screens the wall spans, side by side (default 1; with --wall)")
     p.add_argument("--map-box", metavar="W,S,E,N",
                    help="open the map on this WGS-84 box (degrees), e.g. 120.43,41.56,120.47,41.59")
     p.add_argument("--layer", metavar="NAME=on|off", action="append", default=[],
@@ -77,6 +85,16 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--cases", type=int, default=55_000, help="cases of history (default 55000)")
     stats = dbsub.add_parser("stats", help="row counts per table and cases per state")
     stats.add_argument("--json", action="store_true", help="print JSON")
+    report = sub.add_parser(
+        "report", help="write the daily or monthly report (PDF) or the day's map (offline HTML)"
+    )
+    report.add_argument("report_kind", choices=REPORT_KINDS, metavar="daily|monthly|map")
+    report.add_argument("--date", metavar="YYYY-MM-DD",
+                        help="the day reported on (default: today, China time)")
+    report.add_argument("--month", metavar="YYYY-MM",
+                        help="monthly: the month (default: the month of --date)")
+    report.add_argument("--out", metavar="FILE", type=Path, required=True,
+                        help="the file to write (.pdf, or .html for the map)")
     return p
 
 
@@ -122,6 +140,9 @@ def _seed(store: Store, cases: int, progress) -> object:
     )
     # The scenes are made once the city is there (a refused seed makes none); a scene that
     # cannot be made leaves its cameras showing "lost", never a failed seed.
+    from command_center.services.plan_targets import PlanFiguresStore, seed_demo_figures
+
+    seed_demo_figures(PlanFiguresStore(config_dir() / "plan_figures.json"), datetime.now(CST))
     made = make_demo_clips(list(VIDEO_CLIPS), folder)
     if len(made) < len(clips):
         log.warning("only %d of %d demo camera scenes could be made", len(made), len(clips))
@@ -172,6 +193,81 @@ def cmd_db(ctx: Context, args: argparse.Namespace) -> int:
         store.dispose()
 
 
+REPORT_KINDS = ("daily", "monthly", "map")
+
+
+def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
+    """`report daily|monthly|map`: one file at --out, replaced whole or not at all."""
+    now = datetime.now(CST)
+    day = _parse_day(args.date, now)
+    if args.month is not None and args.report_kind != "monthly":
+        raise UserError("--month is for `report monthly`; use --date for a day")
+    year, month = _parse_month(args.month, now) if args.month else (day.year, day.month)
+    out: Path = args.out
+    if out.is_dir():
+        raise UserError(f"--out {out}: it is a folder")
+    if not out.parent.is_dir():
+        raise UserError(f"--out {out}: the folder {out.parent} does not exist")
+    if not os.access(out.parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise UserError(f"--out {out}: not writable")
+    store = _open(ctx, create=False)
+    try:
+        migrate.require_current(store.engine)
+        catalogue, _ = _domain()
+        from command_center.map.export_html import ExportError
+
+        try:
+            if args.report_kind == "map":
+                from command_center.interop.report_map import day_map
+                from command_center.map.export_html import export_html
+                from command_center.map.layers import default_layers
+
+                day_map(store, catalogue, day, out, now=now, layers=default_layers(),
+                        export=export_html)
+            else:
+                from command_center.interop import report_pdf
+
+                if args.report_kind == "daily":
+                    report_pdf.daily_report(store, catalogue, day, out, now=now)
+                else:
+                    report_pdf.monthly_report(store, catalogue, year, month, out, now=now)
+        except OSError as exc:
+            raise UserError(f"--out {out}: cannot write it ({exc.strerror or exc})") from None
+        except ExportError as exc:
+            raise UserError(f"--out {out}: {exc}") from None
+    finally:
+        store.dispose()
+    print(f"wrote {out}")
+    return 0
+
+
+def _parse_day(text: str | None, now: datetime) -> date:
+    today = now.astimezone(CST).date()
+    if text is None:
+        return today
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"--date {text!r}: expected YYYY-MM-DD, e.g. 2024-06-01") from None
+    if len(text) != 10:
+        raise UserError(f"--date {text!r}: expected YYYY-MM-DD, e.g. 2024-06-01")
+    if day > today:
+        raise UserError(f"--date {text}: that day has not come yet (today is {today})")
+    return day
+
+
+def _parse_month(text: str, now: datetime) -> tuple[int, int]:
+    try:
+        first = date.fromisoformat(f"{text}-01")
+    except ValueError:
+        raise UserError(f"--month {text!r}: expected YYYY-MM, e.g. 2024-06") from None
+    if len(text) != 7:
+        raise UserError(f"--month {text!r}: expected YYYY-MM, e.g. 2024-06")
+    if first > now.astimezone(CST).date():
+        raise UserError(f"--month {text}: that month has not begun yet")
+    return first.year, first.month
+
+
 def prepare_gui_store(ctx: Context) -> tuple[Store, bool]:
     """Open the store for the window; returns (store, needs_seed). The embedded default is
     created, migrated and seeded on first run; any other database must be ready already."""
@@ -213,10 +309,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         ctx = _context(args)
         if args.command == "db":
             return cmd_db(ctx, args)
+        if args.command == "report":
+            return cmd_report(ctx, args)
         size = _parse_size(args.size)
+        if args.screens < 1:
+            raise UserError(f"--screens {args.screens}: the wall needs at least 1 screen")
         map_box = _parse_box(args.map_box) if args.map_box else None
         map_layers = _parse_layers(args.layer)
-        credentials = _credentials(args, ctx)
+        # The wall is read only: nobody signs in to it.
+        credentials = None if args.wall else _credentials(args, ctx)
         store, needs_seed = prepare_gui_store(ctx)
         try:
             catalogue, calendar = _domain()
@@ -235,6 +336,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UserError, StoreError, ConfigError, CatalogueError, ServiceError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if args.wall:
+        from command_center.ui.wall_screen import run_wall
+
+        return run_wall(
+            ctx.settings,
+            store,
+            catalogue,
+            calendar,
+            screens=args.screens,
+            size=size,
+            screenshot=args.screenshot,
+            clock=lambda: datetime.now(CST),
+            needs_seed=needs_seed,
+            seed=lambda progress: _seed(store, 55_000, progress),
+        )
     from command_center.ui.run import run_gui
 
     return run_gui(

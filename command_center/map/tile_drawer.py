@@ -381,6 +381,8 @@ class TileDrawer(Drawer):
     def _refresh(self) -> None:
         """Recompute the tiles the view needs, redraw from what is held, fetch the rest."""
         self._refresh_pending = False
+        if self._closed:
+            return  # closed (its item may already be deleted): nothing to draw on
         source = self.source
         view = self._view() if source is not None and self.layer.visible else None
         if source is None or view is None or self._closed:

@@ -348,6 +348,21 @@ class Case(Base):
         Index("ix_cases_state_reported", "state", "reported_at"),
         Index("ix_cases_state_district", "state", "district_code", "reported_at"),
         Index("ix_cases_state_category", "state", "category_code"),
+        # The KPI read model (services.kpi, 0008): today's registrations and dispatches;
+        # the closed cases of a range with all the columns their figures need; the
+        # reported cases of a range with their category.
+        Index("ix_cases_registered_at", "registered_at"),
+        Index("ix_cases_dispatched_at", "dispatched_at"),
+        Index(
+            "ix_cases_closed_kpi",
+            "closed_at",
+            "squad_id",
+            "unit_id",
+            "deadline_at",
+            "handled_at",
+            "reported_at",
+        ),
+        Index("ix_cases_reported_category", "reported_at", "category_code"),
     )
 
 

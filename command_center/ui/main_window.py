@@ -66,6 +66,8 @@ class MainWindow(QMainWindow):
     switchUserRequested = Signal()  # noqa: N815 — the next operator signs in (file.switch_user)
     signOutRequested = Signal()  # noqa: N815 — the operator leaves (file.sign_out)
     operatorChanged = Signal()  # noqa: N815 — another operator works at this window now
+    wallScreenRequested = Signal()  # noqa: N815 — open the hall's wall screen (view.wall_screen)
+    analysisRequested = Signal()  # noqa: N815 — KPIs, evaluation and plan targets (view.analysis)
 
     def __init__(
         self,
@@ -316,6 +318,22 @@ class MainWindow(QMainWindow):
                 QT_TRANSLATE_NOOP("Actions", "Full screen"),
                 self.set_full_screen,
                 {"checkable": True, "shortcut": QKeySequence.StandardKey.FullScreen},
+            ),
+            (
+                "view.wall_screen",
+                QT_TRANSLATE_NOOP("Actions", "Wall screen"),
+                self.wallScreenRequested.emit,
+                {"shortcut": "Ctrl+Shift+W"},
+            ),
+            (
+                "view.analysis",
+                QT_TRANSLATE_NOOP("Actions", "KPIs and &evaluation…"),
+                self.analysisRequested.emit,
+                {
+                    "shortcut": "Ctrl+Shift+K",
+                    "roles": frozenset({Role.SUPERVISOR, Role.SHIFT_CHIEF, Role.DISPATCHER,
+                                        Role.ADMIN}),
+                },
             ),
             (
                 "cases.refresh",

@@ -11,8 +11,17 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, QtMsgType, Signal, qInstallMessageHandler
+from PySide6.QtCore import (
+    QEvent,
+    QObject,
+    Qt,
+    QTimer,
+    QtMsgType,
+    Signal,
+    qInstallMessageHandler,
+)
 from PySide6.QtWidgets import QApplication
 
 from command_center.config import LiveSettings, Settings
@@ -184,6 +193,67 @@ def _install_orders(window: MainWindow, store: Store, tasks: TaskManager,
     return panel
 
 
+class _CloseOnEscape(QObject):
+    """Esc closes the window it filters (the wall screen takes no other input); `on_close`
+    runs when it closes (before its deferred deletion)."""
+
+    def __init__(self, parent: QObject, on_close: Callable[[], None]) -> None:
+        super().__init__(parent)
+        self.on_close = on_close
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape:  # type: ignore[attr-defined]
+            watched.close()  # type: ignore[attr-defined]
+            return True
+        if event.type() == QEvent.Type.Close:
+            self.on_close()
+        return False
+
+
+def _install_analysis_and_wall(
+    window: MainWindow,
+    store: Store,
+    catalogue: Catalogue,
+    tasks: TaskManager,
+    video: VideoDesk,
+    clock: Callable[[], datetime],
+    sources: Any,
+) -> None:
+    """View → KPIs and evaluation opens the supervisor's window; View → Wall screen opens the
+    hall's wall full screen (Esc closes it). Both read on the database worker."""
+    from command_center.config import config_dir
+    from command_center.ui.analysis_window import AnalysisWindow
+    from command_center.ui.wall_screen import WallDriver, WallScreen
+
+    def open_analysis() -> None:
+        existing = getattr(window, "analysis_window", None)
+        if existing is not None:
+            existing.show()
+            existing.raise_()
+            return
+        op = window.operator
+        panel = AnalysisWindow(store, catalogue, tasks.run, config_dir(), clock=clock,
+                               user=op.name if op is not None else "")
+        panel.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        panel.caseActivated.connect(window.caseActivated)
+        panel.destroyed.connect(lambda *_: setattr(window, "analysis_window", None))
+        window.analysis_window = panel  # type: ignore[attr-defined]
+        panel.show()
+
+    def open_wall() -> None:
+        tiles = TileDrawer.with_sources(sources[0], unavailable=sources[1])
+        wall = WallScreen(screens=1, pool=video.pool, map_drawers={"tiles": tiles}, clock=clock)
+        wall.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        driver = WallDriver(wall, store, catalogue, tasks, clock=clock)
+        wall.installEventFilter(_CloseOnEscape(wall, driver.stop))
+        driver.refresh()
+        driver.start()
+        wall.showFullScreen()
+
+    window.analysisRequested.connect(open_analysis)
+    window.wallScreenRequested.connect(open_wall)
+
+
 def run_gui(
     *,
     settings: Settings,
@@ -207,6 +277,7 @@ def run_gui(
     apply_theme(app)
 
     sources, unavailable = sources_from_settings(settings.map.tile_sources)
+    tile_config = (sources, unavailable)
     tile_signals = TileSignals()
     tiles = TileDrawer.with_sources(sources, unavailable=unavailable, signals=tile_signals)
     window = MainWindow(
@@ -294,6 +365,7 @@ def run_gui(
     queue.reload()
     window.desk = Desk(window, store, catalogue, calendar, tasks, clock=clock)
     video = VideoDesk(window, window.desk, store, catalogue, tasks, settings.video, clock=clock)
+    _install_analysis_and_wall(window, store, catalogue, tasks, video, clock, tile_config)
     feed = None if screenshot is not None else _follow_changes(store, window, refresh)
     squad_service = SquadService(store, clock=clock)
     positions = (

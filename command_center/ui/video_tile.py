@@ -148,6 +148,15 @@ class VideoTile(QWidget):
         super().hideEvent(event)
         self._timer.stop()
 
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt's name)
+        """The overlay grows with the tile: legible on a 4×4 desk wall and from 5 m on the
+        hall's wall screen (about a 24th of the tile's height, never below the UI font)."""
+        super().resizeEvent(event)
+        base = max(7.0, QFont(self.font()).pointSizeF() * 0.9)
+        font = QFont(self._overlay_font)
+        font.setPointSizeF(max(base, min(28.0, self.height() / 24.0 * 0.75)))
+        self._overlay_font = font
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
         painter = QPainter(self)
         rect = self.rect()

@@ -60,6 +60,14 @@
         <translation>全屏</translation>
     </message>
     <message>
+        <source>Wall screen</source>
+        <translation>大屏模式</translation>
+    </message>
+    <message>
+        <source>KPIs and &amp;evaluation…</source>
+        <translation>统计与考评(&amp;E)…</translation>
+    </message>
+    <message>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
@@ -78,6 +86,25 @@
     <message>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
+    </message>
+</context>
+<context>
+    <name>AnalysisWindow</name>
+    <message>
+        <source>KPIs, evaluation and plan targets</source>
+        <translation>统计分析、综合评价与规划目标</translation>
+    </message>
+    <message>
+        <source>KPI dashboard</source>
+        <translation>统计分析</translation>
+    </message>
+    <message>
+        <source>Monthly evaluation</source>
+        <translation>月度综合评价</translation>
+    </message>
+    <message>
+        <source>Plan targets</source>
+        <translation>规划目标</translation>
     </message>
 </context>
 <context>
@@ -734,6 +761,48 @@
     </message>
 </context>
 <context>
+    <name>CaseFeed</name>
+    <message>
+        <source>Latest cases</source>
+        <translation>最新案件</translation>
+    </message>
+    <message>
+        <source>No open cases</source>
+        <translation>暂无在办案件</translation>
+    </message>
+</context>
+<context>
+    <name>CaseListModel</name>
+    <message>
+        <source>Case no.</source>
+        <translation>案卷编号</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Reported</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <source>Squad</source>
+        <translation>处置班组</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>截止时间</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>超期</translation>
+    </message>
+</context>
+<context>
     <name>CaseQueueModel</name>
     <message>
         <source>Case no.</source>
@@ -965,6 +1034,51 @@
     </message>
 </context>
 <context>
+    <name>ChartsPage</name>
+    <message>
+        <source>Reports and closures, last {n} days</source>
+        <translation>近 {n} 天上报与结案</translation>
+    </message>
+    <message>
+        <source>Cases by category, last {n} days</source>
+        <translation>近 {n} 天案件类别分布</translation>
+    </message>
+</context>
+<context>
+    <name>ClosureHistogram</name>
+    <message>
+        <source>cases</source>
+        <translation>件</translation>
+    </message>
+    <message>
+        <source>hours from report to close</source>
+        <translation>从上报到结案（小时）</translation>
+    </message>
+    <message>
+        <source>median</source>
+        <translation>中位数</translation>
+    </message>
+    <message>
+        <source>P90</source>
+        <translation>P90</translation>
+    </message>
+    <message>
+        <source>{n} closed · median {median:.1f} h · P90 {p90:.1f} h</source>
+        <translation>结案 {n} 件 · 中位数 {median:.1f} 小时 · P90 {p90:.1f} 小时</translation>
+    </message>
+    <message>
+        <source>nothing closed in this range</source>
+        <translation>此时段内无结案</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionBanner</name>
+    <message>
+        <source>Database connection lost — retrying… ({elapsed})</source>
+        <translation>数据库连接中断 — 正在重试…（{elapsed}）</translation>
+    </message>
+</context>
+<context>
     <name>Desk</name>
     <message>
         <source>Not accepted {a} · due within 1 h {b} · overdue {c}</source>
@@ -1124,6 +1238,101 @@ Grant how much?</source>
     </message>
 </context>
 <context>
+    <name>EvaluationPanel</name>
+    <message>
+        <source>Squads</source>
+        <translation>处置班组</translation>
+    </message>
+    <message>
+        <source>Handling units</source>
+        <translation>处置单位</translation>
+    </message>
+    <message>
+        <source>Grid workers</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>月份</translation>
+    </message>
+    <message>
+        <source>Evaluate</source>
+        <translation>评价</translation>
+    </message>
+    <message>
+        <source>Weights (sum 100)</source>
+        <translation>权重（合计 100）</translation>
+    </message>
+    <message>
+        <source>Handling rate</source>
+        <translation>处置率</translation>
+    </message>
+    <message>
+        <source>On-time handling rate</source>
+        <translation>按期处置率</translation>
+    </message>
+    <message>
+        <source>1 − rework rate</source>
+        <translation>1 − 返工率</translation>
+    </message>
+    <message>
+        <source>1 − overdue pending rate</source>
+        <translation>1 − 超期待处置率</translation>
+    </message>
+    <message>
+        <source>1 − extension rate</source>
+        <translation>1 − 延期率</translation>
+    </message>
+    <message>
+        <source>Save weights</source>
+        <translation>保存权重</translation>
+    </message>
+    <message>
+        <source>District defaults</source>
+        <translation>恢复默认权重</translation>
+    </message>
+    <message>
+        <source>Grid workers: valid-report rate ×40 + on-time check rate ×40 + volume against the median ×20.</source>
+        <translation>网格员：有效上报率 ×40 + 按时核查率 ×40 + 上报量（相对中位数）×20。</translation>
+    </message>
+    <message>
+        <source>Interview list: red band or bottom {n}</source>
+        <translation>约谈名单：红色档或排名末 {n} 位</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>加载中…</translation>
+    </message>
+    <message>
+        <source>below {limit:g}</source>
+        <translation>低于 {limit:g} 分</translation>
+    </message>
+    <message>
+        <source>bottom {n}</source>
+        <translation>排名末 {n} 位</translation>
+    </message>
+    <message>
+        <source>{n} ranked, {m} without a score</source>
+        <translation>参评 {n} 个，{m} 个无考核数据</translation>
+    </message>
+    <message>
+        <source>Not done: {error}</source>
+        <translation>未完成：{error}</translation>
+    </message>
+    <message>
+        <source>Sum: {total:g}</source>
+        <translation>合计：{total:g}</translation>
+    </message>
+    <message>
+        <source>Weights saved.</source>
+        <translation>权重已保存。</translation>
+    </message>
+</context>
+<context>
     <name>FeatureDetailsPanel</name>
     <message>
         <source>{d} d {h} h</source>
@@ -1275,6 +1484,29 @@ Grant how much?</source>
     </message>
 </context>
 <context>
+    <name>FigureDialog</name>
+    <message>
+        <source>Figure: {name}</source>
+        <translation>填报数据：{name}</translation>
+    </message>
+    <message>
+        <source>source of the figure, e.g. October spot check</source>
+        <translation>数据来源，例如“10 月抽查”</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <source>Actual</source>
+        <translation>实际</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+</context>
+<context>
     <name>IssueOrderDialog</name>
     <message>
         <source>Issue an order</source>
@@ -1326,6 +1558,249 @@ Grant how much?</source>
     </message>
 </context>
 <context>
+    <name>KpiDashboard</name>
+    <message>
+        <source>Today</source>
+        <translation>今日</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>近 7 天</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>近 30 天</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <source>Last month</source>
+        <translation>上月</translation>
+    </message>
+    <message>
+        <source>Custom…</source>
+        <translation>自定义…</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Range</source>
+        <translation>时间范围</translation>
+    </message>
+    <message>
+        <source>from</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>Reports and closures per day</source>
+        <translation>每日上报与结案</translation>
+    </message>
+    <message>
+        <source>Closure times</source>
+        <translation>结案用时分布</translation>
+    </message>
+    <message>
+        <source>On-time rate (worst first)</source>
+        <translation>按期率（由低到高）</translation>
+    </message>
+    <message>
+        <source>Squads</source>
+        <translation>处置班组</translation>
+    </message>
+    <message>
+        <source>Units</source>
+        <translation>处置单位</translation>
+    </message>
+    <message>
+        <source>Category mix (top 10)</source>
+        <translation>案件类别（前 10）</translation>
+    </message>
+    <message>
+        <source>Overdue now by grid (top 10)</source>
+        <translation>当前超期网格（前 10）</translation>
+    </message>
+    <message>
+        <source>reported</source>
+        <translation>上报</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>结案</translation>
+    </message>
+    <message>
+        <source>Click a bar to list its cases.</source>
+        <translation>点击柱形查看对应案件。</translation>
+    </message>
+    <message>
+        <source>Export table…</source>
+        <translation>导出表格…</translation>
+    </message>
+    <message>
+        <source>Case list…</source>
+        <translation>案件列表…</translation>
+    </message>
+    <message>
+        <source>Chart figures…</source>
+        <translation>图表数据…</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>加载中…</translation>
+    </message>
+    <message>
+        <source>Could not load the figures: {error}</source>
+        <translation>无法加载统计数据：{error}</translation>
+    </message>
+    <message>
+        <source>{first} – {last}: {reported} reported, {closed} closed</source>
+        <translation>{first} – {last}：上报 {reported} 件，结案 {closed} 件</translation>
+    </message>
+    <message>
+        <source>no data</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <source>nothing closed in this range</source>
+        <translation>此时段内无结案</translation>
+    </message>
+    <message>
+        <source>other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>nothing reported in this range</source>
+        <translation>此时段内无上报</translation>
+    </message>
+    <message>
+        <source>nothing overdue</source>
+        <translation>无超期案件</translation>
+    </message>
+    <message>
+        <source>Closed on {day}</source>
+        <translation>{day} 结案</translation>
+    </message>
+    <message>
+        <source>Reported on {day}</source>
+        <translation>{day} 上报</translation>
+    </message>
+    <message>
+        <source>Closed in the range, handled by {name}</source>
+        <translation>时段内结案、由 {name} 处置</translation>
+    </message>
+    <message>
+        <source>&quot;Other&quot; adds up several categories: click one of the named ones.</source>
+        <translation>“其他”汇总了多个类别：请点击具体类别。</translation>
+    </message>
+    <message>
+        <source>Reported in the range: {category}</source>
+        <translation>时段内上报：{category}</translation>
+    </message>
+    <message>
+        <source>Overdue now in grid {grid}</source>
+        <translation>网格 {grid} 当前超期案件</translation>
+    </message>
+    <message>
+        <source>loading…</source>
+        <translation>加载中…</translation>
+    </message>
+    <message>
+        <source>the first {n} cases</source>
+        <translation>前 {n} 件</translation>
+    </message>
+    <message>
+        <source>{n} cases</source>
+        <translation>{n} 件</translation>
+    </message>
+    <message>
+        <source>Could not list the cases: {error}</source>
+        <translation>无法列出案件：{error}</translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation>图表</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Reported per day</source>
+        <translation>每日上报</translation>
+    </message>
+    <message>
+        <source>Closed per day</source>
+        <translation>每日结案</translation>
+    </message>
+    <message>
+        <source>Closure time (h)</source>
+        <translation>结案用时（小时）</translation>
+    </message>
+    <message>
+        <source>median</source>
+        <translation>中位数</translation>
+    </message>
+    <message>
+        <source>P90</source>
+        <translation>P90</translation>
+    </message>
+    <message>
+        <source>On-time rate by squad</source>
+        <translation>各班组按期率</translation>
+    </message>
+    <message>
+        <source>On-time rate by unit</source>
+        <translation>各单位按期率</translation>
+    </message>
+    <message>
+        <source>Category mix</source>
+        <translation>案件类别分布</translation>
+    </message>
+    <message>
+        <source>Overdue by grid</source>
+        <translation>超期网格</translation>
+    </message>
+    <message>
+        <source>Cases</source>
+        <translation>案件</translation>
+    </message>
+    <message>
+        <source>Figures</source>
+        <translation>统计数据</translation>
+    </message>
+    <message>
+        <source>Saved {path}</source>
+        <translation>已保存 {path}</translation>
+    </message>
+    <message>
+        <source>Could not save the table: {error}</source>
+        <translation>无法保存表格：{error}</translation>
+    </message>
+    <message>
+        <source>Export table</source>
+        <translation>导出表格</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
+        <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
+    </message>
+</context>
+<context>
     <name>KpiStrip</name>
     <message>
         <source>Open</source>
@@ -1354,6 +1829,37 @@ Grant how much?</source>
     <message>
         <source>Paused</source>
         <translation>挂账/延期</translation>
+    </message>
+</context>
+<context>
+    <name>KpiTiles</name>
+    <message>
+        <source>Reported today</source>
+        <translation>今日上报</translation>
+    </message>
+    <message>
+        <source>Registered today</source>
+        <translation>今日立案</translation>
+    </message>
+    <message>
+        <source>Dispatched today</source>
+        <translation>今日派遣</translation>
+    </message>
+    <message>
+        <source>Closed today</source>
+        <translation>今日结案</translation>
+    </message>
+    <message>
+        <source>Closed on time</source>
+        <translation>按期结案率</translation>
+    </message>
+    <message>
+        <source>Overdue now</source>
+        <translation>当前超期</translation>
+    </message>
+    <message>
+        <source>Squads on duty</source>
+        <translation>在岗班组</translation>
     </message>
 </context>
 <context>
@@ -1430,6 +1936,18 @@ Grant how much?</source>
         <translation>摄像头停用</translation>
     </message>
     <message>
+        <source>Live on the wall</source>
+        <translation>视频墙直播中</translation>
+    </message>
+    <message>
+        <source>Connecting</source>
+        <translation>连接中</translation>
+    </message>
+    <message>
+        <source>Signal lost</source>
+        <translation>信号中断</translation>
+    </message>
+    <message>
         <source>Tile source: {source}</source>
         <translation>瓦片来源：{source}</translation>
     </message>
@@ -1467,6 +1985,10 @@ Grant how much?</source>
     <message>
         <source>Unit grids</source>
         <translation>单元网格</translation>
+    </message>
+    <message>
+        <source>Overdue cases by grid</source>
+        <translation>超期网格</translation>
     </message>
     <message>
         <source>Responsibility grids</source>
@@ -1660,6 +2182,18 @@ Chaoyang City Urban Management Bureau</source>
         <translation>距离：%1</translation>
     </message>
     <message>
+        <source>live on the wall</source>
+        <translation>视频墙直播中</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>连接中</translation>
+    </message>
+    <message>
+        <source>signal lost</source>
+        <translation>信号中断</translation>
+    </message>
+    <message>
         <source>Report a case here</source>
         <translation>在此上报案件</translation>
     </message>
@@ -1790,6 +2324,168 @@ Chaoyang City Urban Management Bureau</source>
     <message>
         <source>Overview: click or drag to move the map</source>
         <translation>鹰眼图：点击或拖动以移动地图</translation>
+    </message>
+</context>
+<context>
+    <name>PlanTargetsPanel</name>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Shop-front contracts: known</source>
+        <translation>门前责任区：底数掌握率</translation>
+    </message>
+    <message>
+        <source>Shop-front contracts: signed</source>
+        <translation>门前责任区：签约率</translation>
+    </message>
+    <message>
+        <source>Shop-front contracts: fulfilled</source>
+        <translation>门前责任区：履约率</translation>
+    </message>
+    <message>
+        <source>Wet-sweep rate</source>
+        <translation>道路湿扫率</translation>
+    </message>
+    <message>
+        <source>Drainage facilities intact</source>
+        <translation>排水设施完好率</translation>
+    </message>
+    <message>
+        <source>New illegal buildings this year</source>
+        <translation>今年新增违法建设</translation>
+    </message>
+    <message>
+        <source>Illegal buildings in stock</source>
+        <translation>存量违法建设</translation>
+    </message>
+    <message>
+        <source>Smart farmers&apos; markets</source>
+        <translation>智慧农贸市场</translation>
+    </message>
+    <message>
+        <source>Project: Langshan landfill stock</source>
+        <translation>项目：狼山垃圾场存量治理</translation>
+    </message>
+    <message>
+        <source>Project: smart city management</source>
+        <translation>项目：智慧城管平台</translation>
+    </message>
+    <message>
+        <source>Project: north/south drainage works</source>
+        <translation>项目：南北城区排水工程</translation>
+    </message>
+    <message>
+        <source>Project: construction-waste recycling</source>
+        <translation>项目：建筑垃圾资源化利用</translation>
+    </message>
+    <message>
+        <source>met</source>
+        <translation>已达标</translation>
+    </message>
+    <message>
+        <source>on track</source>
+        <translation>推进中</translation>
+    </message>
+    <message>
+        <source>behind</source>
+        <translation>滞后</translation>
+    </message>
+    <message>
+        <source>no figure</source>
+        <translation>未填报</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <source>Goal</source>
+        <translation>目标值</translation>
+    </message>
+    <message>
+        <source>Actual</source>
+        <translation>实际</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <source>Trend</source>
+        <translation>趋势</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>{met} met, {track} on track, {behind} behind, {unknown} without a figure</source>
+        <translation>已达标 {met} 项，推进中 {track} 项，滞后 {behind} 项，未填报 {unknown} 项</translation>
+    </message>
+    <message>
+        <source>entered by {who} on {when}</source>
+        <translation>{who} 于 {when} 填报</translation>
+    </message>
+    <message>
+        <source>counted from the case history</source>
+        <translation>由案件数据统计</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>填报…</translation>
+    </message>
+    <message>
+        <source>from cases</source>
+        <translation>案件统计</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Not done: {error}</source>
+        <translation>未完成：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>RankingModel</name>
+    <message>
+        <source>Rank</source>
+        <translation>排名</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <source>Trend</source>
+        <translation>趋势</translation>
+    </message>
+    <message>
+        <source>Band</source>
+        <translation>档次</translation>
+    </message>
+    <message>
+        <source>nothing due</source>
+        <translation>无考核数据</translation>
+    </message>
+    <message>
+        <source>green</source>
+        <translation>绿</translation>
+    </message>
+    <message>
+        <source>amber</source>
+        <translation>黄</translation>
+    </message>
+    <message>
+        <source>red</source>
+        <translation>红</translation>
     </message>
 </context>
 <context>
@@ -2269,6 +2965,29 @@ Chaoyang City Urban Management Bureau</source>
     </message>
 </context>
 <context>
+    <name>WallScreen</name>
+    <message>
+        <source>{s} s</source>
+        <translation>{s} 秒</translation>
+    </message>
+    <message>
+        <source>{m} min {s} s</source>
+        <translation>{m} 分 {s} 秒</translation>
+    </message>
+    <message>
+        <source>{h} h {m} min</source>
+        <translation>{h} 小时 {m} 分</translation>
+    </message>
+    <message>
+        <source>Command Center — Wall Screen</source>
+        <translation>指挥中心 — 大屏</translation>
+    </message>
+    <message>
+        <source>Updated {time}</source>
+        <translation>更新于 {time}</translation>
+    </message>
+</context>
+<context>
     <name>ZoneEditor</name>
     <message>
         <source>A zone needs at least 3 points and some area</source>
@@ -2376,6 +3095,17 @@ Chaoyang City Urban Management Bureau</source>
     <message>
         <source>Click to add corners, double-click to close a zone; click a zone to select it, Delete removes it.</source>
         <translation>单击添加顶点，双击闭合区域；单击区域选中，Delete 删除。</translation>
+    </message>
+</context>
+<context>
+    <name>_Header</name>
+    <message>
+        <source>Urban Management Command Center</source>
+        <translation>智慧城管指挥中心</translation>
+    </message>
+    <message>
+        <source>Waiting for data…</source>
+        <translation>等待数据…</translation>
     </message>
 </context>
 <context>
