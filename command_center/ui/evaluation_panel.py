@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -194,6 +195,9 @@ class EvaluationPanel(QWidget):
         top.addWidget(QLabel(self.tr("Evaluate")))
         top.addWidget(self.kind)
         top.addStretch(1)
+        self.export_button = QPushButton(self.tr("Export ranking…"))
+        self.export_button.clicked.connect(self._ask_and_export)
+        top.addWidget(self.export_button)
         top.addWidget(refresh)
 
         self.model = RankingModel(self)
@@ -345,6 +349,39 @@ class EvaluationPanel(QWidget):
             return Weights(**{name: spin.value() for name, spin in self.spins.items()})
         except WeightsError:
             return None
+
+    def ranking_table(self) -> tuple[list[str], list[list[Any]]]:
+        """The ranking as shown (header, rows), for export."""
+        model = self.model
+        header = [str(model.headerData(c, Qt.Orientation.Horizontal,
+                                       Qt.ItemDataRole.DisplayRole))
+                  for c in range(model.columnCount())]
+        rows = [[model.index(r, c).data(Qt.ItemDataRole.DisplayRole) for c in
+                 range(model.columnCount())] for r in range(model.rowCount())]
+        return header, rows
+
+    def export(self, path: Path) -> None:
+        """Write the ranking to `path` (.xlsx by its name, else CSV) on the worker."""
+        from command_center.interop.tables import write_csv, write_xlsx
+
+        header, rows = self.ranking_table()
+        path = Path(path)
+        sheet = self.kind.currentText() or "Ranking"
+        job: Callable[[], Any] = (
+            (lambda: write_xlsx(path, header, rows, sheet=sheet)) if path.suffix.lower() == ".xlsx"
+            else (lambda: write_csv(path, header, rows))
+        )
+        self.submit(job, lambda written: self.message.setText(
+            self.tr("Saved {path}").format(path=written)), self._failed)
+
+    def _ask_and_export(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export ranking"), f"evaluation-{self.month.currentText()}.xlsx",
+            self.tr("Excel workbook (*.xlsx);;CSV (*.csv)"))
+        if chosen:
+            self.export(Path(chosen))
 
     def _show_sum(self) -> None:
         total = sum(spin.value() for spin in self.spins.values())

@@ -1264,6 +1264,10 @@ Grant how much?</source>
         <translation>评价</translation>
     </message>
     <message>
+        <source>Export ranking…</source>
+        <translation>导出排名…</translation>
+    </message>
+    <message>
         <source>Weights (sum 100)</source>
         <translation>权重（合计 100）</translation>
     </message>
@@ -1322,6 +1326,18 @@ Grant how much?</source>
     <message>
         <source>Not done: {error}</source>
         <translation>未完成：{error}</translation>
+    </message>
+    <message>
+        <source>Saved {path}</source>
+        <translation>已保存 {path}</translation>
+    </message>
+    <message>
+        <source>Export ranking</source>
+        <translation>导出排名</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
+        <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
         <source>Sum: {total:g}</source>

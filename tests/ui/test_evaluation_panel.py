@@ -146,3 +146,17 @@ def test_plan_targets_panel_rows_status_and_editing(qtbot, store, tmp_path):
     latest = figures.load()["wet_sweep"][-1]
     assert (latest.value, latest.note, latest.by) == (86.0, "10月抽查", "李科长")
     assert "李科长" in wet["name"].toolTip()
+
+
+@HISTORY
+def test_the_ranking_exports_to_excel_as_shown(qtbot, store, tmp_path):
+    from openpyxl import load_workbook
+
+    panel = make_panel(qtbot, store, tmp_path)
+    out = tmp_path / "ranking.xlsx"
+    panel.export(out)
+    sheet = load_workbook(out).active
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert rows[0][RankingModel.NAME] == "Name"
+    assert [r[RankingModel.NAME] for r in rows[1:]] == ["南塔一组2", "南塔一组1"]
+    assert "Saved" in panel.message.text()
