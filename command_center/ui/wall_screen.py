@@ -431,12 +431,9 @@ class ChartsPage(QWidget):
         legend.setSpacing(24)
         self.legend_reported = _label("wallLegend", "", self)
         self.legend_closed = _label("wallLegend", "", self)
-        self.legend_reported.setText(
-            f"<span style='color:{PALETTE.warning}'>■</span> {_esc(self.tr('Reported'))}"
-        )
-        self.legend_closed.setText(
-            f"<span style='color:{PALETTE.ok}'>■</span> {_esc(self.tr('Closed'))}"
-        )
+        reported, closed = _esc(self.tr("Reported")), _esc(self.tr("Closed"))
+        self.legend_reported.setText(f"<span style='color:{PALETTE.warning}'>■</span> {reported}")
+        self.legend_closed.setText(f"<span style='color:{PALETTE.ok}'>■</span> {closed}")
         legend.addWidget(self.days_title)
         legend.addStretch(1)
         legend.addWidget(self.legend_reported)

@@ -1043,6 +1043,14 @@
         <source>Cases by category, last {n} days</source>
         <translation>近 {n} 天案件类别分布</translation>
     </message>
+    <message>
+        <source>Reported</source>
+        <translation>上报</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>结案</translation>
+    </message>
 </context>
 <context>
     <name>ClosureHistogram</name>
