@@ -13,13 +13,17 @@ class StreamPool:
 
     `acquire` starts a capture on first use and hands the same one to every later caller
     (a wall tile and a map pop-up then share one decoder); `release` stops it when the last
-    holder lets go; `close` stops everything left.
+    holder lets go — on a thread of its own by default, because stopping a decoder process
+    takes up to half a second and a wall switching from 4×4 to 2×2 releases twelve (measured
+    0.35–0.48 s of frozen GUI when they were stopped in turn on the GUI thread); `close`
+    stops everything left and waits for every stop still running.
     """
 
     def __init__(self, factory: Callable[[str, str], Capture] | None = None) -> None:
         self._factory = factory or (lambda url, name: Capture(url, name=name))
         self._lock = threading.Lock()
         self._entries: dict[str, tuple[Capture, int]] = {}
+        self._stopping: list[threading.Thread] = []
 
     def acquire(self, url: str, name: str = "") -> Capture:
         with self._lock:
@@ -33,7 +37,7 @@ class StreamPool:
         capture.start()
         return capture
 
-    def release(self, capture: Capture) -> None:
+    def release(self, capture: Capture, *, wait: bool = False) -> None:
         with self._lock:
             entry = self._entries.get(capture.url)
             if entry is None or entry[0] is not capture:
@@ -43,7 +47,22 @@ class StreamPool:
                 self._entries[capture.url] = (capture, count)
                 return
             del self._entries[capture.url]
-        capture.stop()
+            if not wait:
+                self._stopping = [t for t in self._stopping if t.is_alive()]
+                stopper = threading.Thread(target=capture.stop, name="capture-stop", daemon=True)
+                self._stopping.append(stopper)
+        if wait:
+            capture.stop()
+        else:
+            stopper.start()
+
+    def wait_stopped(self, timeout: float | None = None) -> bool:
+        """Wait for the stops `release` started; True when none is left running."""
+        with self._lock:
+            stopping = list(self._stopping)
+        for thread in stopping:
+            thread.join(timeout)
+        return not any(t.is_alive() for t in stopping)
 
     def refcount(self, url: str) -> int:
         with self._lock:
@@ -60,3 +79,4 @@ class StreamPool:
             self._entries.clear()
         for capture in captures:
             capture.stop()
+        self.wait_stopped()

@@ -24,7 +24,8 @@ def test_two_views_share_one_decoder_until_the_last_release(leaks, wait_for):
 
         pool.release(map_popup)
         assert wall.running and pool.refcount(CLIP) == 1
-        pool.release(wall)
+        pool.release(wall)  # stopped on a thread of its own: the caller is not held up
+        assert pool.wait_stopped(5.0)
         assert not wall.running and wall.status().state is StreamState.STOPPED
         assert pool.refcount(CLIP) == 0 and len(pool) == 0
         assert leaks.decoder_children() == []
