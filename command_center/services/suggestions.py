@@ -28,7 +28,9 @@ from command_center.store.engine import Store
 from command_center.store.models import Camera, MotionSuggestion
 from command_center.store.models import MotionZone as ZoneRow
 
-__all__ = ["Suggestion", "SuggestionService"]
+__all__ = ["ZONE_EDITORS", "Suggestion", "SuggestionService"]
+
+ZONE_EDITORS = frozenset({Role.SHIFT_CHIEF, Role.SUPERVISOR, Role.ADMIN})
 
 log = logging.getLogger("video")
 
@@ -90,9 +92,13 @@ class SuggestionService:
                 out.setdefault(r.camera_id, []).append(zone)
         return out
 
-    def save_zones(self, camera_id: int, zones: Sequence[MotionZone]) -> Changes:
+    def save_zones(self, actor: Actor, camera_id: int, zones: Sequence[MotionZone]) -> Changes:
         """Replace the camera's zones with `zones` in one transaction (their ids must be
-        unique per camera; categories must be in the catalogue)."""
+        unique per camera; categories must be in the catalogue). Only `ZONE_EDITORS` may:
+        a zone decides what the intake desk is asked to look at."""
+        if actor.role not in ZONE_EDITORS:
+            raise ServiceError("only the shift chief, a supervisor or the administrator "
+                               "changes motion zones")
         keys = [z.id for z in zones]
         if len(set(keys)) != len(keys):
             raise ServiceError("two zones of one camera have the same id")
@@ -100,6 +106,7 @@ class SuggestionService:
             if self.cases.catalogue.get(z.category_code) is None:
                 raise ServiceError(f"zone {z.name!r}: unknown category code {z.category_code!r}")
         with self.store.transaction() as s:
+            check_actor(s, actor)
             if s.get(Camera, camera_id) is None:
                 raise NotFound(f"no camera with id {camera_id}")
             existing = {r.zone_key: r for r in s.scalars(

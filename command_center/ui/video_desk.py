@@ -19,9 +19,8 @@ from PySide6.QtWidgets import QDockWidget, QMessageBox
 
 from command_center.config import VideoSettings
 from command_center.domain.catalogue import Catalogue
-from command_center.domain.workflow import Role
 from command_center.services.cameras import CameraService, Evidence
-from command_center.services.suggestions import SuggestionService
+from command_center.services.suggestions import ZONE_EDITORS, SuggestionService
 from command_center.store.engine import Store
 from command_center.ui.desk import Desk
 from command_center.ui.main_window import MainWindow
@@ -42,7 +41,6 @@ SNAPSHOT_KEY = "F12"  # the selected tile's picture → the open case
 CLIP_KEY = "Shift+F12"  # the selected tile's last 30 s → the open case
 ZONES_KEY = "Ctrl+Shift+Z"  # edit the selected camera's motion zones
 MOTION_POLL_MS = 1000
-ZONE_EDITORS = frozenset({Role.SHIFT_CHIEF, Role.SUPERVISOR, Role.ADMIN})
 
 
 class VideoDesk(QObject):
@@ -233,10 +231,14 @@ class VideoDesk(QObject):
     # -- motion zones -----------------------------------------------------------------------------
     def edit_zones(self) -> None:
         op = self.window.operator
-        if op is not None and not (set(op.roles) & ZONE_EDITORS):
+        roles = sorted(set(op.roles) & ZONE_EDITORS) if op is not None else []
+        if not roles:
             self.desk._say(self.tr("Only the shift chief, a supervisor or the administrator "
                                    "may change motion zones."))
             return
+        from command_center.services.cases import Actor
+
+        actor = Actor(op.person_id, roles[0])
         picked = self.wall.selected_frame()
         if picked is None:
             self.desk._say(self.tr("Select a playing tile on the camera wall first."))
@@ -251,7 +253,7 @@ class VideoDesk(QObject):
         while dialog.exec():
             new = dialog.zones()
             ok = self.desk.tasks_result(
-                lambda new=new: self.suggestions.save_zones(camera_id, new))
+                lambda new=new: self.suggestions.save_zones(actor, camera_id, new))
             if ok is not None:
                 self.desk._say(self.tr("Motion zones of {camera} saved.").format(camera=name))
                 self.reload()

@@ -35,26 +35,28 @@ def _trigger(org: Org, zone_id: str = "corner") -> ZoneTrigger:  # noqa: F811
     return ZoneTrigger(zone_id, now - timedelta(seconds=65), now, 0.21, 0.12)
 
 
-def test_zones_are_saved_replaced_and_validated(zoned):
+def test_zones_are_saved_replaced_and_validated(zoned, org):  # noqa: F811
     service, cam = zoned
     a = MotionZone("corner", "东南角", CORNER, category_code="200102", persist_s=60)
     b = MotionZone("door", "门口", ((0.1, 0.1), (0.3, 0.1), (0.3, 0.3)), category_code="200102")
-    service.save_zones(cam, [a, b])
+    service.save_zones(org.actors[R.SHIFT_CHIEF], cam, [a, b])
     assert service.zones(cam) == [a, b]
-    service.save_zones(cam, [a])
+    service.save_zones(org.actors[R.SHIFT_CHIEF], cam, [a])
     assert service.zones(cam) == [a] and service.zones_by_camera() == {cam: [a]}
     with pytest.raises(ServiceError, match="unknown category"):
-        service.save_zones(cam, [MotionZone("x", "x", CORNER, category_code="999999")])
+        service.save_zones(org.actors[R.SHIFT_CHIEF], cam, [MotionZone("x", "x", CORNER, category_code="999999")])
     with pytest.raises(ServiceError, match="same id"):
-        service.save_zones(cam, [a, a])
+        service.save_zones(org.actors[R.SHIFT_CHIEF], cam, [a, a])
     with pytest.raises(NotFound):
-        service.save_zones(424242, [a])
+        service.save_zones(org.actors[R.SHIFT_CHIEF], 424242, [a])
+    with pytest.raises(ServiceError, match="only the shift chief"):
+        service.save_zones(org.actors[R.DISPATCHER], cam, [])
     assert service.zones(cam) == [a]  # refused saves changed nothing
 
 
 def test_a_suggestion_accepted_becomes_a_camera_case_with_its_snapshot(store, zoned, org):  # noqa: F811
     service, cam = zoned
-    service.save_zones(cam, [MotionZone("corner", "东南角", CORNER, category_code="200102",
+    service.save_zones(org.actors[R.SHIFT_CHIEF], cam, [MotionZone("corner", "东南角", CORNER, category_code="200102",
                                         location=(LON + 0.0003, LAT))])
     jpeg = b"\xff\xd8\xff\xe0" + b"p" * 500 + b"\xff\xd9"
     service.raise_suggestion(cam, _trigger(org), jpeg)
@@ -79,7 +81,7 @@ def test_a_suggestion_accepted_becomes_a_camera_case_with_its_snapshot(store, zo
 
 def test_dismissed_and_role_checked(zoned, org):  # noqa: F811
     service, cam = zoned
-    service.save_zones(cam, [MotionZone("corner", "东南角", CORNER, category_code="200102")])
+    service.save_zones(org.actors[R.SHIFT_CHIEF], cam, [MotionZone("corner", "东南角", CORNER, category_code="200102")])
     service.raise_suggestion(cam, _trigger(org))
     (s1,) = service.suggestions()
     with pytest.raises(ServiceError, match="only the intake operator"):

@@ -42,7 +42,7 @@ def _panel(qtbot, store, org):  # noqa: F811
         s.flush()
         cam_id = cam.id
     service = SuggestionService(store, org.service, clock=org.clock)
-    service.save_zones(cam_id, [MotionZone("corner", "东南角",
+    service.save_zones(org.actors[R.SHIFT_CHIEF], cam_id, [MotionZone("corner", "东南角",
                                            ((0.5, 0.5), (0.9, 0.5), (0.9, 0.9)),
                                            category_code="200102")])
     now = org.clock()
