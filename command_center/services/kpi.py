@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import numpy as np
 from sqlalchemy import (
     ColumnElement,
     Integer,
@@ -259,8 +260,8 @@ def percentile(ordered: Sequence[float], q: float) -> float | None:
 # out exact; PostgreSQL: date_part on the interval (double precision, exact to the µs).
 _CLOSURE_HOURS_SQL = {
     "sqlite": (
-        "SELECT CAST((julianday(closed_at) - julianday(reported_at)) * 86400000.0 + 0.5"
-        " AS INTEGER) / 3600000.0 FROM cases WHERE closed_at >= ? AND closed_at < ?"
+        "SELECT group_concat(CAST((julianday(closed_at) - julianday(reported_at))"
+        " * 86400000.0 + 0.5 AS INTEGER)) FROM cases WHERE closed_at >= ? AND closed_at < ?"
     ),
     "postgresql": (
         "SELECT date_part('epoch', closed_at - reported_at) / 3600.0"
@@ -285,10 +286,16 @@ def closure_times(store: Store, rng: KpiRange) -> ClosureTimes:
         cursor = raw.cursor(binary=True) if store.dialect == "postgresql" else raw.cursor()
         try:
             cursor.execute(sql, params)
-            hours = [h for (h,) in cursor.fetchall()]
+            if store.dialect == "sqlite":
+                # One string of whole milliseconds, parsed by numpy: SQLite hands rows to
+                # Python one at a time, and 315,000 of them cost more than the query.
+                (text,) = cursor.fetchone()
+                ms = np.fromstring(text, dtype=np.int64, sep=",") if text else np.empty(0)
+                hours = np.sort(ms / 3_600_000.0).tolist()
+            else:
+                hours = sorted(h for (h,) in cursor.fetchall())
         finally:
             cursor.close()
-    hours.sort()
     return ClosureTimes(tuple(hours), percentile(hours, 0.5), percentile(hours, 0.9))
 
 
