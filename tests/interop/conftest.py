@@ -1,12 +1,11 @@
-"""Fixtures for the report tests: one small seeded city per session, and headless Chromium
-with the network cut off (the flags of tests/map/test_export_html.py)."""
+"""Fixtures for the report tests: one small seeded city per session, and the poppler tools
+(the offline browser is tests/offline_browser.py)."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
@@ -14,14 +13,6 @@ from command_center.domain.calendar import CST
 
 # The seeded history ends here: a fixed moment makes every figure reproducible.
 NOW = datetime(2024, 6, 14, 15, 30, tzinfo=CST)
-CHROMIUM = Path("/usr/bin/chromium")
-NO_NETWORK = (
-    "--proxy-server=127.0.0.1:9",
-    "--proxy-bypass-list=<-loopback>",
-    "--host-resolver-rules=MAP * ~NOTFOUND",
-)
-
-
 @pytest.fixture(scope="session")
 def city(sqlite_template, tmp_path_factory):
     """A Store on a SQLite copy of the demo city with 3,000 cases up to NOW (read only)."""
@@ -38,32 +29,6 @@ def city(sqlite_template, tmp_path_factory):
     )
     yield store
     store.dispose()
-
-
-def dump_dom(page: Path, profile: Path) -> str:
-    """The DOM of `page` after headless Chromium ran its scripts with no network."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: the browser test needs the Debian package")
-    command = [
-        str(CHROMIUM),
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        *NO_NETWORK,
-        f"--user-data-dir={profile}",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-extensions",
-        "--disable-sync",
-        "--window-size=1000,700",
-        "--virtual-time-budget=5000",
-        "--dump-dom",
-        page.as_uri(),
-    ]
-    done = subprocess.run(command, capture_output=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")[-2000:]
-    return done.stdout.decode("utf-8")
 
 
 def poppler(tool: str, *args: str) -> str:

@@ -10,8 +10,9 @@ from command_center.domain.catalogue import Catalogue
 from command_center.interop.report_map import DAY_MAP_LABELS, day_layers, day_map
 from command_center.map.export_html import export_html, find_external_assets
 from command_center.map.layers import default_layers
+from tests.offline_browser import dump_dom
 
-from .conftest import NOW, dump_dom
+from .conftest import NOW
 
 pytestmark = pytest.mark.slow
 CATALOGUE = Catalogue.default()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -330,39 +329,7 @@ def test_an_empty_layer_list_still_exports(tmp_path):
 
 # ---------------------------------------------------------------- a real browser, offline
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Every connection goes to a dead proxy (port 9, discard), loopback included, and every
-# host name fails to resolve: nothing outside the file can be loaded.
-NO_NETWORK = (
-    "--proxy-server=127.0.0.1:9",
-    "--proxy-bypass-list=<-loopback>",
-    "--host-resolver-rules=MAP * ~NOTFOUND",
-)
-
-
-def _dump_dom(page: Path, profile: Path) -> str:
-    if not CHROMIUM.exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: the browser test needs the Debian package")
-    command = [
-        str(CHROMIUM),
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        *NO_NETWORK,
-        f"--user-data-dir={profile}",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-extensions",
-        "--disable-sync",
-        "--window-size=1000,700",
-        "--virtual-time-budget=5000",
-        "--dump-dom",
-        page.as_uri(),
-    ]
-    done = subprocess.run(command, capture_output=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")[-2000:]
-    return done.stdout.decode("utf-8")
+from tests.offline_browser import dump_dom  # noqa: E402
 
 
 def test_the_browser_test_really_has_no_network(tmp_path):
@@ -374,14 +341,14 @@ def test_the_browser_test_really_has_no_network(tmp_path):
         'document.getElementById("out").textContent = "L is " + typeof L;</script></body></html>',
         encoding="utf-8",
     )
-    dom = _dump_dom(probe, tmp_path / "profile")
+    dom = dump_dom(probe, tmp_path / "profile")
     assert '<p id="out">L is undefined</p>' in dom
 
 
 def test_chromium_without_network_draws_every_feature(layers, tmp_path):
     layers["cameras"].visible = False
     path = export_html(layers, tmp_path / "map.html", now=NOW, title="朝阳市城管地图")
-    dom = _dump_dom(path, tmp_path / "profile")
+    dom = dump_dom(path, tmp_path / "profile")
 
     assert re.search(r'<div[^>]*class="[^"]*\bleaflet-container\b', dom), "Leaflet did not run"
     paths = re.findall(r"<path\b[^>]*\bclass=\"leaflet-interactive\"[^>]*>", dom)
