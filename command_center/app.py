@@ -6,6 +6,9 @@
     command-center [--db URL] db upgrade | db seed [--cases N] | db stats [--json]
     command-center [--db URL] report daily|monthly|map [--date YYYY-MM-DD] [--month YYYY-MM]
                    --out FILE
+    command-center [--db URL] import geojson|csv FILE --into cases|cameras [--map SRC=FIELD]…
+                   [--mapping FILE.json] [--skip-invalid] [--report FILE]
+    command-center [--db URL] export geojson|csv OUT --from cases|cameras
 
 Anything a user can get wrong (a bad URL, an unreachable server, a corrupt file, a newer
 schema, a bad settings file) ends with one line on stderr and exit code 2, and changes nothing.
@@ -95,7 +98,28 @@ def build_parser() -> argparse.ArgumentParser:
                         help="monthly: the month (default: the month of --date)")
     report.add_argument("--out", metavar="FILE", type=Path, required=True,
                         help="the file to write (.pdf, or .html for the map)")
+    _add_interop_parsers(sub)
     return p
+
+
+def _add_interop_parsers(sub) -> None:
+    """`import {geojson,csv} FILE --into …` and `export {geojson,csv} OUT --from …`."""
+    imp = sub.add_parser("import", help="import cases or cameras from GeoJSON or CSV (all or nothing)")
+    imp.add_argument("import_format", choices=("geojson", "csv"), metavar="geojson|csv")
+    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument("--into", choices=("cases", "cameras"), required=True)
+    imp.add_argument("--map", action="append", default=[], metavar="SRC=FIELD",
+                     help="read the file's column SRC as FIELD (repeatable)")
+    imp.add_argument("--mapping", type=Path, metavar="FILE.json",
+                     help='a JSON object of column -> field, e.g. {"类别": "category_code"}')
+    imp.add_argument("--skip-invalid", action="store_true",
+                     help="import the valid rows and leave out the rest (see --report)")
+    imp.add_argument("--report", type=Path, metavar="FILE",
+                     help="write the refused rows here as CSV (row, field, reason)")
+    exp = sub.add_parser("export", help="export cases or cameras as GeoJSON or CSV")
+    exp.add_argument("export_format", choices=("geojson", "csv"), metavar="geojson|csv")
+    exp.add_argument("out", type=Path, metavar="OUT")
+    exp.add_argument("--from", dest="source", choices=("cases", "cameras"), required=True)
 
 
 @dataclass(frozen=True)
@@ -241,6 +265,81 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_mapping(args: argparse.Namespace) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    if args.mapping is not None:
+        try:
+            loaded = json.loads(args.mapping.read_text(encoding="utf-8-sig"))
+        except OSError as exc:
+            raise UserError(f"--mapping {args.mapping}: cannot read it ({exc.strerror or exc})") from None
+        except ValueError as exc:
+            raise UserError(f"--mapping {args.mapping}: not JSON ({exc})") from None
+        if not isinstance(loaded, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in loaded.items()
+        ):
+            raise UserError(f"--mapping {args.mapping}: must be an object of column -> field")
+        mapping.update(loaded)
+    for item in args.map:
+        src, sep, field = item.partition("=")
+        if not sep or not src.strip() or not field.strip():
+            raise UserError(f"--map {item!r}: write it as SRC=FIELD, e.g. 类别=category_code")
+        mapping[src.strip()] = field.strip()
+    return mapping
+
+
+def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
+    """`import geojson|csv FILE --into cases|cameras`: the whole file in one transaction."""
+    from command_center.interop import tabular
+    from command_center.interop.importing import ImportFailed
+
+    mapping = _import_mapping(args)
+    if not args.file.is_file():
+        raise UserError(f"{args.file}: no such file")
+    store = _open(ctx, create=False)
+    try:
+        migrate.require_current(store.engine)
+        options = {"skip_invalid": args.skip_invalid, "report_path": args.report}
+        if args.import_format == "csv":
+            result = tabular.import_csv(store, args.file, args.into, mapping, **options)
+        else:
+            result = tabular.import_geojson(store, args.file, args.into, mapping, **options)
+    except ImportFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        for e in exc.first():
+            print(f"  {e}", file=sys.stderr)
+        if len(exc.errors) > len(exc.first()):
+            print(f"  … and {len(exc.errors) - len(exc.first())} more", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        store.dispose()
+    print(f"imported {result.imported} of {result.read} rows into {args.into}"
+          + (f"; {len(result.rejected)} refused" if result.rejected else ""))
+    if args.report is not None:
+        print(f"wrote {args.report}")
+    return 0
+
+
+def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
+    """`export geojson|csv OUT --from cases|cameras`: OUT replaced whole or not at all."""
+    from command_center.interop import tabular
+
+    out: Path = args.out
+    if out.is_dir() or not out.parent.is_dir():
+        raise UserError(f"{out}: not a file in an existing folder")
+    store = _open(ctx, create=False)
+    try:
+        migrate.require_current(store.engine)
+        write = tabular.export_csv if args.export_format == "csv" else tabular.export_geojson
+        try:
+            n = write(store, out, args.source)
+        except OSError as exc:
+            raise UserError(f"{out}: cannot write it ({exc.strerror or exc})") from None
+    finally:
+        store.dispose()
+    print(f"wrote {n} {args.source} to {out}")
+    return 0
+
+
 def _parse_day(text: str | None, now: datetime) -> date:
     today = now.astimezone(CST).date()
     if text is None:
@@ -311,6 +410,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_db(ctx, args)
         if args.command == "report":
             return cmd_report(ctx, args)
+        if args.command == "import":
+            return cmd_import(ctx, args)
+        if args.command == "export":
+            return cmd_export(ctx, args)
         size = _parse_size(args.size)
         if args.screens < 1:
             raise UserError(f"--screens {args.screens}: the wall needs at least 1 screen")

@@ -453,5 +453,42 @@ class ChangeLog(Base):
     workstation: Mapped[str] = mapped_column(String(64))
 
 
+class JudicialTransfer(Base):
+    """The record of a case handed to the police, the procuratorate or a court (司法衔接):
+    who sent it when, what was sent, and the receiving body's feedback. One per case.
+    Statuses and outcomes are `domain.judicial.FeedbackStatus` and `Outcome`."""
+
+    __tablename__ = "judicial_transfers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    body: Mapped[str] = mapped_column(String(20))  # police | procuratorate | court
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    sent_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    materials: Mapped[str] = mapped_column(Text)  # JSON list of the documents sent
+    reference_no: Mapped[str | None] = mapped_column(String(64))  # the body's file number
+    feedback_status: Mapped[str] = mapped_column(String(12), default="awaiting")
+    feedback_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    feedback_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    outcome_note: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (
+        CheckConstraint(
+            "body = 'police' OR body = 'procuratorate' OR body = 'court'", name="body_valid"
+        ),
+        CheckConstraint(
+            "feedback_status = 'awaiting' OR feedback_status = 'accepted' "
+            "OR feedback_status = 'rejected' OR feedback_status = 'closed'",
+            name="feedback_status_valid",
+        ),
+        CheckConstraint(
+            "(feedback_status = 'closed' AND (outcome = 'penalised' OR outcome = 'prosecuted' "
+            "OR outcome = 'judged' OR outcome = 'returned' OR outcome = 'no_action')) "
+            "OR (feedback_status <> 'closed' AND outcome IS NULL)",
+            name="outcome_valid",
+        ),
+    )
+
+
 # Tables whose names `db stats` reports, in a stable order.
 REPORTED_TABLES = [t.name for t in Base.metadata.sorted_tables]

@@ -1,0 +1,210 @@
+"""What every import shares: per-row errors, the import's report, and value parsers.
+
+The parsers turn the messy text of a spreadsheet or a feed into typed values. They never fail
+with anything but `InvalidValue`, whose message is the precise reason a user reads next to the
+row ("unrecognised date '31/02/2026'", "outside China"). Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from command_center.domain.calendar import CST
+from command_center.domain.catalogue import Catalogue, Category
+
+__all__ = [
+    "CHINA_BBOX",
+    "ImportFailed",
+    "ImportReport",
+    "InvalidValue",
+    "RowError",
+    "parse_category",
+    "parse_datetime",
+    "parse_float",
+    "parse_lonlat",
+    "write_error_report",
+]
+
+# Mainland China, generously: (west, south, east, north) in WGS-84 degrees.
+CHINA_BBOX = (73.0, 3.0, 136.0, 54.0)
+MAX_ERRORS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class RowError:
+    """Why one row was refused. `row`: the spreadsheet row (the header is row 1) or the
+    GeoJSON feature number (from 1); 0 for the file as a whole. `field`: the file's column
+    or property the problem is in."""
+
+    row: int
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" if self.row else "file"
+        return f"{where}, {self.field}: {self.reason}" if self.field else f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did: rows read, rows imported, and each refused row with its reason."""
+
+    read: int
+    imported: int
+    rejected: list[RowError] = field(default_factory=list)
+
+
+class InvalidValue(ValueError):
+    """A value could not be read; the message is the reason, for the user."""
+
+
+class ImportFailed(Exception):
+    """The file was refused as a whole and nothing was written. `errors` holds every reason
+    found (the message shows the first few)."""
+
+    def __init__(self, source: str, errors: list[RowError], read: int = 0) -> None:
+        self.source = source
+        self.errors = errors
+        self.read = read
+        rows = len({e.row for e in errors})
+        what = f"{rows} of {read} rows are invalid" if read else "the file cannot be read"
+        super().__init__(f"{source}: {what}; nothing was imported")
+
+    def first(self, n: int = MAX_ERRORS_SHOWN) -> list[RowError]:
+        return self.errors[:n]
+
+
+# -- dates ----------------------------------------------------------------------------------
+_EPOCH = re.compile(r"[+-]?\d{9,11}(\.\d+)?")
+_LOCAL_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d",
+)
+# Shapes that name a date the calendar does not have (2026-02-31): said as such.
+_DATE_SHAPE = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})([ T].*)?")
+EARLIEST = datetime(1990, 1, 1, tzinfo=CST)
+LATEST = datetime(2100, 1, 1, tzinfo=CST)
+
+
+def parse_datetime(text: object) -> datetime:
+    """An aware datetime from ISO 8601 (with or without an offset), "YYYY-MM-DD HH:MM[:SS]",
+    "YYYY/MM/DD HH:MM[:SS]" or epoch seconds. A time without an offset is China time (CST)."""
+    if isinstance(text, datetime):
+        value = text if text.tzinfo else text.replace(tzinfo=CST)
+        return _in_range(value, str(text))
+    raw = "" if text is None else str(text).strip()
+    if not raw:
+        raise InvalidValue("missing date")
+    if _EPOCH.fullmatch(raw):
+        try:
+            value = datetime.fromtimestamp(float(raw), UTC).astimezone(CST)
+        except (OverflowError, OSError, ValueError):
+            raise InvalidValue(f"epoch seconds {raw} are out of range") from None
+        return _in_range(value, raw)
+    value = None
+    for fmt in _LOCAL_FORMATS:
+        try:
+            value = datetime.strptime(raw, fmt)
+            break
+        except ValueError:
+            continue
+    if value is None:
+        try:
+            value = datetime.fromisoformat(raw)
+        except ValueError:
+            value = None
+    if value is None:
+        shape = _DATE_SHAPE.fullmatch(raw)
+        if shape:
+            y, m, d = (int(g) for g in shape.groups()[:3])
+            try:
+                datetime(y, m, d)
+            except ValueError as exc:
+                raise InvalidValue(f"impossible date '{raw}' ({exc})") from None
+        raise InvalidValue(f"unrecognised date '{raw}'")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=CST)
+    return _in_range(value.astimezone(CST), raw)
+
+
+def _in_range(value: datetime, raw: str) -> datetime:
+    if not EARLIEST <= value < LATEST:
+        raise InvalidValue(f"date '{raw}' is not between 1990 and 2100")
+    return value
+
+
+# -- numbers and places ---------------------------------------------------------------------
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def parse_float(value: object, what: str) -> float:
+    """A finite number; `what` names it in the reason ("heading 'abc' is not a number")."""
+    if _blank(value):
+        raise InvalidValue(f"missing {what}")
+    if isinstance(value, bool):
+        raise InvalidValue(f"{what} {value!r} is not a number")
+    try:
+        number = float(value.strip() if isinstance(value, str) else value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InvalidValue(f"{what} '{value}' is not a number") from None
+    if not math.isfinite(number):
+        raise InvalidValue(f"{what} '{value}' is not a number")
+    return number
+
+
+def parse_lonlat(lon: object, lat: object) -> tuple[float, float]:
+    """A WGS-84 point in China. Reasons: "missing coordinates", "missing latitude",
+    "longitude 'x' is not a number", "latitude 95.0 is out of range (-90..90)",
+    "(2.35, 48.85) is outside China (73–136°E, 3–54°N)"."""
+    if _blank(lon) and _blank(lat):
+        raise InvalidValue("missing coordinates")
+    x = parse_float(lon, "longitude")
+    y = parse_float(lat, "latitude")
+    if not -180.0 <= x <= 180.0:
+        raise InvalidValue(f"longitude {x} is out of range (-180..180)")
+    if not -90.0 <= y <= 90.0:
+        hint = " (longitude and latitude swapped?)" if _in_china(y, x) else ""
+        raise InvalidValue(f"latitude {y} is out of range (-90..90){hint}")
+    if not _in_china(x, y):
+        hint = " (longitude and latitude swapped?)" if _in_china(y, x) else ""
+        w, s, e, n = CHINA_BBOX
+        raise InvalidValue(f"({x}, {y}) is outside China ({w:g}–{e:g}°E, {s:g}–{n:g}°N){hint}")
+    return x, y
+
+
+def _in_china(x: float, y: float) -> bool:
+    w, s, e, n = CHINA_BBOX
+    return w <= x <= e and s <= y <= n
+
+
+def parse_category(code: object, catalogue: Catalogue) -> Category:
+    """The catalogue's category for a code ("0101"); "unknown category '999'" otherwise."""
+    if _blank(code):
+        raise InvalidValue("missing category")
+    text = str(code).strip()
+    category = catalogue.get(text)
+    if category is None:
+        raise InvalidValue(f"unknown category '{text}'")
+    return category
+
+
+# -- the report file ------------------------------------------------------------------------
+def write_error_report(path: Path, errors: Iterable[RowError]) -> None:
+    """The refused rows as CSV (row, field, reason), UTF-8 with a BOM so Excel reads it."""
+    tmp = path.with_name(path.name + ".part")
+    with tmp.open("w", newline="", encoding="utf-8-sig") as f:
+        out = csv.writer(f)
+        out.writerow(["row", "field", "reason"])
+        for e in errors:
+            out.writerow([e.row, e.field, e.reason])
+    tmp.replace(path)

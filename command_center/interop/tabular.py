@@ -1,0 +1,705 @@
+"""Cases and cameras in and out as CSV and GeoJSON.
+
+An import is one transaction of Core bulk inserts: every row is checked first and a single bad
+row refuses the whole file (`ImportFailed`, nothing written) unless `skip_invalid`, when the
+good rows go in and every refused row, with its reason, goes to the report. Imported cases
+are reported (上报) cases with a `report` step on their trail, numbered as the desk numbers
+them (the day of the report and a running number), unless the file brings its own numbers.
+
+A file's columns (CSV) or properties (GeoJSON) map to fields by name; `mapping` renames
+source columns to fields ({"类别": "category_code"}). A GeoJSON feature's Point is its place.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from command_center.domain.calendar import CST
+from command_center.domain.catalogue import Catalogue
+from command_center.domain.grid import GridIndex
+from command_center.domain.workflow import Action, Role, plan_transition
+from command_center.interop.importing import (
+    ImportFailed,
+    ImportReport,
+    InvalidValue,
+    RowError,
+    parse_category,
+    parse_datetime,
+    parse_float,
+    parse_lonlat,
+    write_error_report,
+)
+from command_center.services import changelog
+from command_center.services.cases import CASE_NO_LOCK, SOURCES
+from command_center.services.changelog import default_workstation
+from command_center.services.changes import Changes
+from command_center.services.locate import GridLocator
+from command_center.store.engine import Store
+from command_center.store.models import Camera, Case, CaseEvent
+
+__all__ = [
+    "CAMERA_FIELDS",
+    "CASE_FIELDS",
+    "Target",
+    "export_csv",
+    "export_geojson",
+    "import_cameras_csv",
+    "import_cases_csv",
+    "import_csv",
+    "import_geojson",
+]
+
+log = logging.getLogger("db")
+
+Target = Literal["cases", "cameras"]
+TARGETS: tuple[Target, ...] = ("cases", "cameras")
+CHUNK = 5000  # rows per Core executemany
+
+# What a file can bring, in export order; lon/lat are a GeoJSON feature's geometry.
+CASE_FIELDS = (
+    "case_no",
+    "category_code",
+    "source",
+    "description",
+    "address",
+    "lon",
+    "lat",
+    "reported_at",
+)
+CASE_REQUIRED = ("category_code", "lon", "lat")
+CASE_EXPORT_ONLY = ("state", "district_code", "grid_code")
+CAMERA_FIELDS = (
+    "code",
+    "name",
+    "url",
+    "lon",
+    "lat",
+    "heading_deg",
+    "fov_deg",
+    "group_name",
+    "sub_url",
+    "status",
+)
+CAMERA_REQUIRED = ("code", "name", "url", "lon", "lat")
+CAMERA_EXPORT_ONLY = ("district_code", "grid_code")
+CAMERA_STATUSES = ("in_service", "maintenance", "retired")
+DEFAULT_SOURCE = "public"
+MAX_DAILY_SEQ = 99_999  # case numbers are the day and five digits
+
+
+@dataclass(frozen=True)
+class _Record:
+    """One row of a file: its number and its values by source column."""
+
+    row: int
+    values: dict[str, Any]
+
+
+# -- public API -----------------------------------------------------------------------------
+def import_cases_csv(
+    store: Store, path: Path | str, mapping: dict[str, str] | None = None, **options: Any
+) -> ImportReport:
+    """Cases from a CSV file (UTF-8, with or without BOM, or GB18030); see `import_csv`."""
+    return import_csv(store, path, "cases", mapping, **options)
+
+
+def import_cameras_csv(
+    store: Store, path: Path | str, mapping: dict[str, str] | None = None, **options: Any
+) -> ImportReport:
+    """Cameras from a CSV file; see `import_csv`."""
+    return import_csv(store, path, "cameras", mapping, **options)
+
+
+def import_csv(
+    store: Store,
+    path: Path | str,
+    into: Target,
+    mapping: dict[str, str] | None = None,
+    **options: Any,
+) -> ImportReport:
+    """Rows of a CSV file (header first) as cases or cameras, all or nothing.
+
+    Options: `skip_invalid`, `report_path`, `catalogue`, `locator`, `now`, `workstation`.
+    Raises `ImportFailed` (nothing written) when a row is bad and not `skip_invalid`.
+    """
+    path = Path(path)
+    header, records = _read_csv(path)
+    return _import(store, path, into, header, records, mapping, geometry=False, **options)
+
+
+def import_geojson(
+    store: Store,
+    path: Path | str,
+    into: Target,
+    mapping: dict[str, str] | None = None,
+    **options: Any,
+) -> ImportReport:
+    """Point features of a GeoJSON FeatureCollection as cases or cameras; see `import_csv`."""
+    path = Path(path)
+    header, records = _read_geojson(path)
+    return _import(store, path, into, header, records, mapping, geometry=True, **options)
+
+
+def export_geojson(store: Store, out: Path | str, source: Target) -> int:
+    """Every case or camera as a Point feature (WGS-84), written whole or not at all."""
+    fields, rows = _export_rows(store, source)
+    features = []
+    for row in rows:
+        props = {k: _json_value(row[k]) for k in fields if k not in ("lon", "lat")}
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
+                "properties": props,
+            }
+        )
+    doc = {"type": "FeatureCollection", "features": features}
+    _write_atomic(Path(out), json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+    return len(features)
+
+
+def export_csv(store: Store, out: Path | str, source: Target) -> int:
+    """Every case or camera as a CSV row (UTF-8 with BOM, for Excel), whole or not at all."""
+    fields, rows = _export_rows(store, source)
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(fields)
+    for row in rows:
+        w.writerow(["" if row[k] is None else _json_value(row[k]) for k in fields])
+    _write_atomic(Path(out), buf.getvalue(), encoding="utf-8-sig")
+    return len(rows)
+
+
+# -- reading files --------------------------------------------------------------------------
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFailed(
+            str(path), [RowError(0, "", f"cannot read it ({exc.strerror or exc})")]
+        ) from None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFailed(str(path), [RowError(0, "", "not UTF-8 or GB18030 text")])
+
+
+def _read_csv(path: Path) -> tuple[list[str], list[_Record]]:
+    text = _read_text(path)
+    try:
+        table = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise ImportFailed(str(path), [RowError(0, "", f"not CSV ({exc})")]) from None
+    if not table or not any(c.strip() for c in table[0]):
+        raise ImportFailed(str(path), [RowError(1, "", "no header row")])
+    header = [c.strip() for c in table[0]]
+    records = []
+    for i, cells in enumerate(table[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue  # blank lines (Excel leaves them at the end)
+        values: dict[str, Any] = dict(zip(header, cells, strict=False))
+        if len(cells) > len(header):
+            values[""] = f"row has {len(cells)} cells, the header {len(header)}"
+        records.append(_Record(i, values))
+    return header, records
+
+
+def _read_geojson(path: Path) -> tuple[list[str], list[_Record]]:
+    try:
+        doc = json.loads(_read_text(path))
+    except json.JSONDecodeError as exc:
+        raise ImportFailed(str(path), [RowError(0, "", f"not JSON ({exc})")]) from None
+    if (
+        not isinstance(doc, dict)
+        or doc.get("type") != "FeatureCollection"
+        or not isinstance(doc.get("features"), list)
+    ):
+        raise ImportFailed(str(path), [RowError(0, "", "not a GeoJSON FeatureCollection")])
+    header: dict[str, None] = {}
+    records = []
+    for i, feature in enumerate(doc["features"], start=1):
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        values: dict[str, Any] = dict(props) if isinstance(props, dict) else {}
+        header.update(dict.fromkeys(values))
+        geometry = feature.get("geometry") if isinstance(feature, dict) else None
+        values["\0geometry"] = geometry
+        records.append(_Record(i, values))
+    return list(header), records
+
+
+# -- checking rows --------------------------------------------------------------------------
+def _resolve(
+    into: Target, header: Sequence[str], mapping: dict[str, str] | None, geometry: bool
+) -> tuple[dict[str, str], list[RowError]]:
+    """field -> source column, and what is wrong with the mapping (row 1: the header)."""
+    fields = CASE_FIELDS if into == "cases" else CAMERA_FIELDS
+    required = CASE_REQUIRED if into == "cases" else CAMERA_REQUIRED
+    errors = []
+    by_field: dict[str, str] = {}
+    for column, target in (mapping or {}).items():
+        if target not in fields or (geometry and target in ("lon", "lat")):
+            errors.append(
+                RowError(
+                    1,
+                    column,
+                    f"unknown field '{target}'; one of: "
+                    + ", ".join(f for f in fields if not (geometry and f in ("lon", "lat"))),
+                )
+            )
+        elif column not in header:
+            errors.append(RowError(1, column, f"the file has no column '{column}'"))
+        else:
+            by_field[target] = column
+    for column in header:
+        if column in fields and column not in by_field and column not in (mapping or {}):
+            by_field[column] = column
+    if geometry:
+        by_field["lon"] = by_field["lat"] = "geometry"
+    for name in required:
+        if name not in by_field:
+            errors.append(RowError(1, name, f"no column for the required field '{name}'"))
+    return by_field, errors
+
+
+def _point(geometry: Any) -> tuple[Any, Any]:
+    if geometry is None:
+        return None, None
+    kind = geometry.get("type") if isinstance(geometry, dict) else None
+    if kind != "Point":
+        raise InvalidValue(f"geometry is a {kind or 'non-geometry'}, not a Point")
+    coords = geometry.get("coordinates")
+    if not isinstance(coords, list) or len(coords) < 2:
+        raise InvalidValue("a Point needs [longitude, latitude]")
+    return coords[0], coords[1]
+
+
+class _Row:
+    """Typed values of one record, and its errors, field by field."""
+
+    def __init__(self, record: _Record, by_field: dict[str, str]) -> None:
+        self.record = record
+        self.by_field = by_field
+        self.errors: list[RowError] = []
+        self.values: dict[str, Any] = {}
+        if "" in record.values:
+            self.errors.append(RowError(record.row, "", record.values[""]))
+
+    def raw(self, name: str) -> Any:
+        column = self.by_field.get(name)
+        value = self.record.values.get(column) if column else None
+        if isinstance(value, str):
+            value = value.strip()
+        return None if value == "" else value
+
+    def take(self, name: str, parse, *args: Any) -> Any:
+        try:
+            return parse(*args)
+        except InvalidValue as exc:
+            self.errors.append(RowError(self.record.row, self.by_field.get(name, name), str(exc)))
+            return None
+
+    def place(self) -> tuple[float, float] | None:
+        if self.by_field.get("lon") == "geometry":
+            point = self.take("lon", _point, self.record.values.get("\0geometry"))
+            if point is None:
+                return None
+            lon, lat = point
+        else:
+            lon, lat = self.raw("lon"), self.raw("lat")
+        return self.take("lon", parse_lonlat, lon, lat)
+
+    def text(self, name: str, limit: int) -> str | None:
+        value = self.raw(name)
+        if value is None:
+            return None
+        text = str(value)
+        if len(text) > limit:
+            self.errors.append(
+                RowError(self.record.row, self.by_field[name], f"longer than {limit} characters")
+            )
+        return text
+
+    def choice(self, name: str, allowed: Sequence[str], default: str) -> str:
+        value = self.raw(name)
+        if value is None:
+            return default
+        if str(value) not in allowed:
+            self.errors.append(
+                RowError(
+                    self.record.row,
+                    self.by_field[name],
+                    f"unknown {name} '{value}'; one of: {', '.join(allowed)}",
+                )
+            )
+        return str(value)
+
+
+# -- importing ------------------------------------------------------------------------------
+def _import(
+    store: Store,
+    path: Path,
+    into: Target,
+    header: list[str],
+    records: list[_Record],
+    mapping: dict[str, str] | None,
+    *,
+    geometry: bool,
+    skip_invalid: bool = False,
+    report_path: Path | str | None = None,
+    catalogue: Catalogue | None = None,
+    locator: GridLocator | None = None,
+    now: datetime | None = None,
+    workstation: str | None = None,
+) -> ImportReport:
+    if into not in TARGETS:
+        raise ValueError(f"into must be one of {TARGETS}, not {into!r}")
+    by_field, header_errors = _resolve(into, header, mapping, geometry)
+    if header_errors:  # the file as a whole is unreadable: nothing to skip to
+        _report(report_path, header_errors)
+        raise ImportFailed(str(path), header_errors, len(records))
+    now = now or datetime.now(CST)
+    workstation = (workstation or default_workstation())[:64]
+    locator = locator or GridLocator(store)
+    with store.transaction() as s:
+        if into == "cases":
+            rows, errors = _check_cases(s, records, by_field, catalogue or Catalogue.default(), now)
+        else:
+            rows, errors = _check_cameras(s, records, by_field)
+        errors.sort(key=lambda e: e.row)
+        if errors and not skip_invalid:
+            _report(report_path, errors)
+            raise ImportFailed(str(path), errors, len(records))
+        grids = _grid_index(locator)
+        for row in rows:
+            grid = grids.lookup(row["lon"], row["lat"]) if grids else None
+            row["grid_code"] = grid
+            row["district_code"] = grid[:6] if grid else None
+        if into == "cases":
+            changes = _write_cases(s, rows, now, workstation, path.name)
+        else:
+            changes = _write_cameras(s, rows)
+        changelog.record(s, changes, workstation, now)
+    _report(report_path, errors)
+    log.info("imported %d %s from %s (%d rows refused)", len(rows), into, path, len(errors))
+    return ImportReport(read=len(records), imported=len(rows), rejected=errors)
+
+
+def _grid_index(locator: GridLocator) -> GridIndex | None:
+    """The unit grids to locate rows on; None while the city has none (an empty database)."""
+    try:
+        return locator.index()
+    except ValueError:  # "a grid index needs at least one cell"
+        return None
+
+
+def _report(report_path: Path | str | None, errors: list[RowError]) -> None:
+    if report_path is not None:
+        write_error_report(Path(report_path), errors)
+
+
+def _check_cases(
+    s: Session,
+    records: list[_Record],
+    by_field: dict[str, str],
+    catalogue: Catalogue,
+    now: datetime,
+) -> tuple[list[dict], list[RowError]]:
+    good: list[tuple[_Record, dict[str, Any]]] = []
+    errors: list[RowError] = []
+    given: dict[str, int] = {}  # case numbers the file brings -> their row
+    for record in records:
+        r = _Row(record, by_field)
+        category = r.take("category_code", parse_category, r.raw("category_code"), catalogue)
+        place = r.place()
+        reported = r.raw("reported_at")
+        at = now if reported is None else r.take("reported_at", parse_datetime, reported)
+        source = r.choice("source", SOURCES, DEFAULT_SOURCE)
+        description = r.text("description", 100_000) or ""
+        address = r.text("address", 200) or ""
+        case_no = r.text("case_no", 32)
+        if case_no is not None:
+            if case_no in given:
+                r.errors.append(
+                    RowError(
+                        record.row,
+                        by_field["case_no"],
+                        f"case number '{case_no}' is also on row {given[case_no]}",
+                    )
+                )
+            else:
+                given[case_no] = record.row
+        if r.errors:
+            errors.extend(r.errors)
+            continue
+        assert category is not None and place is not None and at is not None
+        good.append(
+            (
+                record,
+                {
+                    "case_no": case_no,
+                    "kind": category.kind.value,
+                    "category_code": category.code,
+                    "source": source,
+                    "description": description,
+                    "address": address,
+                    "lon": place[0],
+                    "lat": place[1],
+                    "state": "reported",
+                    "urgent": category.urgent,
+                    "reporter_id": None,
+                    "time_limit": category.time_limit.amount,
+                    "time_unit": category.time_limit.unit.value,
+                    "reported_at": at,
+                    "updated_at": now,
+                    "version": 1,
+                },
+            )
+        )
+    # Numbers the database already has.
+    taken: set[str] = set()
+    names = [n for n in given]
+    for start in range(0, len(names), 1000):
+        taken.update(
+            s.scalars(select(Case.case_no).where(Case.case_no.in_(names[start : start + 1000])))
+        )
+    if taken:
+        kept = []
+        for record, row in good:
+            if row["case_no"] in taken:
+                errors.append(
+                    RowError(
+                        record.row,
+                        by_field["case_no"],
+                        f"case number '{row['case_no']}' already exists",
+                    )
+                )
+            else:
+                kept.append((record, row))
+        good = kept
+    errors.extend(_number_cases(s, good, given, by_field))
+    return [row for _, row in good if row["case_no"]], errors
+
+
+def _number_cases(
+    s: Session,
+    good: list[tuple[_Record, dict[str, Any]]],
+    given: dict[str, int],
+    by_field: dict[str, str],
+) -> list[RowError]:
+    """A case number for each row without one: the report's day (CST) and the day's next
+    running number, after the database's and the file's own numbers of that day."""
+    days: dict[str, list[dict[str, Any]]] = {}
+    for _, row in good:
+        if row["case_no"] is None:
+            days.setdefault(row["reported_at"].astimezone(CST).strftime("%Y%m%d"), []).append(row)
+    errors: list[RowError] = []
+    postgres = s.get_bind().dialect.name == "postgresql"
+    row_of = {id(row): record.row for record, row in good}
+    for day in sorted(days):  # in order, so two imports never wait on each other's locks
+        if postgres:  # as `CaseService.report`: numbering is serialised per day
+            s.execute(select(func.pg_advisory_xact_lock(CASE_NO_LOCK, int(day))))
+        last = s.scalar(select(func.max(Case.case_no)).where(Case.case_no.like(f"{day}%")))
+        seq = max([_seq(day, last), *(_seq(day, n) for n in given if n.startswith(day))])
+        for row in days[day]:
+            seq += 1
+            if seq > MAX_DAILY_SEQ:
+                errors.append(
+                    RowError(
+                        row_of[id(row)],
+                        by_field.get("reported_at", "reported_at"),
+                        f"no case numbers left for {day}",
+                    )
+                )
+                continue
+            row["case_no"] = f"{day}{seq:05d}"
+    return errors
+
+
+def _seq(day: str, case_no: str | None) -> int:
+    tail = case_no[len(day) :] if case_no else ""
+    return int(tail) if tail.isdigit() and len(tail) == 5 else 0
+
+
+def _write_cases(
+    s: Session, rows: list[dict], now: datetime, workstation: str, source_name: str
+) -> Changes:
+    """Plain executemany (RETURNING with ordered ids goes row by row on SQLite); the new ids
+    are read back by case number, which is unique, inside the same transaction."""
+    table, etable = Case.__table__, CaseEvent.__table__
+    step = plan_transition(
+        None, Action.REPORT, Role.INTAKE, at=now, note=f"imported from {source_name}"
+    )
+    data = {"imported_at": now.isoformat()}
+    case_ids: list[int] = []
+    event_ids: list[int] = []
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        s.execute(insert(table), chunk)
+        id_of: dict[str, int] = {}
+        numbers = [row["case_no"] for row in chunk]
+        for i in range(0, len(numbers), 1000):
+            id_of.update(
+                (no, id_)
+                for id_, no in s.execute(
+                    select(table.c.id, table.c.case_no).where(
+                        table.c.case_no.in_(numbers[i : i + 1000])
+                    )
+                )
+            )
+        ids = [id_of[no] for no in numbers]
+        events = [
+            {
+                "case_id": case_id,
+                "action": step.action.value,
+                "from_state": None,
+                "to_state": step.to_state.value,
+                "actor_id": None,
+                "actor_role": step.role.value,
+                "at": row["reported_at"],
+                "note": step.note,
+                "data": data,
+                "workstation": workstation,
+            }
+            for case_id, row in zip(ids, chunk, strict=True)
+        ]
+        s.execute(insert(etable), events)
+        for i in range(0, len(ids), 1000):
+            event_ids.extend(
+                s.scalars(select(etable.c.id).where(etable.c.case_id.in_(ids[i : i + 1000])))
+            )
+        case_ids.extend(ids)
+    return Changes.of(cases=case_ids, case_events=event_ids)
+
+
+def _check_cameras(
+    s: Session, records: list[_Record], by_field: dict[str, str]
+) -> tuple[list[dict], list[RowError]]:
+    existing = set(s.scalars(select(Camera.code)))
+    seen: dict[str, int] = {}
+    rows: list[dict] = []
+    errors: list[RowError] = []
+    for record in records:
+        r = _Row(record, by_field)
+        code = r.text("code", 32)
+        name = r.text("name", 100)
+        url = r.text("url", 100_000)
+        for field_name, value in (("code", code), ("name", name), ("url", url)):
+            if value is None:
+                r.errors.append(RowError(record.row, by_field[field_name], f"missing {field_name}"))
+        if code is not None:
+            if code in existing:
+                r.errors.append(
+                    RowError(record.row, by_field["code"], f"camera code '{code}' already exists")
+                )
+            elif code in seen:
+                r.errors.append(
+                    RowError(
+                        record.row,
+                        by_field["code"],
+                        f"camera code '{code}' is also on row {seen[code]}",
+                    )
+                )
+            else:
+                seen[code] = record.row
+        place = r.place()
+        heading = _optional_angle(r, "heading_deg", "heading", 0.0, 360.0)
+        fov = _optional_angle(r, "fov_deg", "field of view", 0.0, 360.0)
+        group = r.text("group_name", 60)
+        sub_url = r.text("sub_url", 100_000)
+        status = r.choice("status", CAMERA_STATUSES, "in_service")
+        if r.errors:
+            errors.extend(r.errors)
+            continue
+        assert place is not None
+        rows.append(
+            {
+                "code": code,
+                "name": name,
+                "url": url,
+                "lon": place[0],
+                "lat": place[1],
+                "heading_deg": heading,
+                "fov_deg": fov,
+                "group_name": group,
+                "sub_url": sub_url,
+                "status": status,
+                "enabled": status == "in_service",
+            }
+        )
+    return rows, errors
+
+
+def _optional_angle(r: _Row, name: str, what: str, low: float, high: float) -> float | None:
+    raw = r.raw(name)
+    if raw is None:
+        return None
+    value = r.take(name, parse_float, raw, what)
+    if value is not None and not low <= value <= high:
+        r.errors.append(
+            RowError(
+                r.record.row,
+                r.by_field[name],
+                f"{what} {value:g} is out of range ({low:g}..{high:g})",
+            )
+        )
+    return value
+
+
+def _write_cameras(s: Session, rows: list[dict]) -> Changes:
+    table = Camera.__table__
+    ids: list[int] = []
+    for start in range(0, len(rows), CHUNK):
+        ids.extend(
+            s.execute(
+                insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                rows[start : start + CHUNK],
+            )
+            .scalars()
+            .all()
+        )
+    return Changes.of(cameras=ids)
+
+
+# -- exporting ------------------------------------------------------------------------------
+def _export_rows(store: Store, source: Target) -> tuple[list[str], list[dict[str, Any]]]:
+    if source not in TARGETS:
+        raise ValueError(f"source must be one of {TARGETS}, not {source!r}")
+    model = Case if source == "cases" else Camera
+    fields = (
+        [*CASE_FIELDS, *CASE_EXPORT_ONLY]
+        if source == "cases"
+        else [*CAMERA_FIELDS, *CAMERA_EXPORT_ONLY]
+    )
+    table = model.__table__
+    with store.read() as s:
+        rows = [
+            dict(r._mapping)
+            for r in s.execute(select(*(table.c[f] for f in fields)).order_by(table.c.id))
+        ]
+    return fields, rows
+
+
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _write_atomic(out: Path, text: str, *, encoding: str) -> None:
+    tmp = out.with_name(out.name + ".part")
+    try:
+        tmp.write_text(text, encoding=encoding, newline="")
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
