@@ -103,11 +103,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_interop_parsers(sub) -> None:
-    """`import {geojson,csv} FILE --into …` and `export {geojson,csv} OUT --from …`."""
-    imp = sub.add_parser("import", help="import cases or cameras from GeoJSON or CSV (all or nothing)")
-    imp.add_argument("import_format", choices=("geojson", "csv"), metavar="geojson|csv")
+    """`import {geojson,csv,open311} FILE --into …` and `export {geojson,csv,open311} OUT
+    --from …` (Open311 GeoReport v2: requests.json in; services.json + requests.json out)."""
+    imp = sub.add_parser(
+        "import", help="import cases or cameras from GeoJSON, CSV or Open311 (all or nothing)")
+    imp.add_argument("import_format", choices=("geojson", "csv", "open311"),
+                     metavar="geojson|csv|open311")
     imp.add_argument("file", type=Path, metavar="FILE")
-    imp.add_argument("--into", choices=("cases", "cameras"), required=True)
+    imp.add_argument("--into", choices=("cases", "cameras"), default=None,
+                     help="cases or cameras (GeoJSON and CSV); Open311 requests are cases")
     imp.add_argument("--map", action="append", default=[], metavar="SRC=FIELD",
                      help="read the file's column SRC as FIELD (repeatable)")
     imp.add_argument("--mapping", type=Path, metavar="FILE.json",
@@ -117,9 +121,12 @@ def _add_interop_parsers(sub) -> None:
     imp.add_argument("--report", type=Path, metavar="FILE",
                      help="write the refused rows here as CSV (row, field, reason)")
     exp = sub.add_parser("export", help="export cases or cameras as GeoJSON or CSV")
-    exp.add_argument("export_format", choices=("geojson", "csv"), metavar="geojson|csv")
-    exp.add_argument("out", type=Path, metavar="OUT")
-    exp.add_argument("--from", dest="source", choices=("cases", "cameras"), required=True)
+    exp.add_argument("export_format", choices=("geojson", "csv", "open311"),
+                     metavar="geojson|csv|open311")
+    exp.add_argument("out", type=Path, metavar="OUT",
+                     help="the file to write (Open311: the folder for services.json and "
+                     "requests.json)")
+    exp.add_argument("--from", dest="source", choices=("cases", "cameras"), default=None)
 
 
 @dataclass(frozen=True)
@@ -295,11 +302,21 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
     mapping = _import_mapping(args)
     if not args.file.is_file():
         raise UserError(f"{args.file}: no such file")
+    if args.import_format == "open311":
+        if args.into not in (None, "cases"):
+            raise UserError("Open311 requests are imported as cases: --into cases")
+        args.into = "cases"
+    elif args.into is None:
+        raise UserError("say what the file holds: --into cases or --into cameras")
     store = _open(ctx, create=False)
     try:
         migrate.require_current(store.engine)
         options = {"skip_invalid": args.skip_invalid, "report_path": args.report}
-        if args.import_format == "csv":
+        if args.import_format == "open311":
+            from command_center.interop.open311 import import_open311
+
+            result = import_open311(store, args.file, service_map=mapping, **options)
+        elif args.import_format == "csv":
             result = tabular.import_csv(store, args.file, args.into, mapping, **options)
         else:
             result = tabular.import_geojson(store, args.file, args.into, mapping, **options)
@@ -324,6 +341,27 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     from command_center.interop import tabular
 
     out: Path = args.out
+    if args.export_format == "open311":
+        if args.source not in (None, "cases"):
+            raise UserError("Open311 exports the catalogue and the cases: --from cases")
+        if out.exists() and not out.is_dir():
+            raise UserError(f"{out}: Open311 writes a folder (services.json, requests.json)")
+        if not out.parent.is_dir():
+            raise UserError(f"{out}: the folder it goes in does not exist")
+        from command_center.interop.open311 import export_open311
+
+        store = _open(ctx, create=False)
+        try:
+            migrate.require_current(store.engine)
+            n = export_open311(store, out)
+        except OSError as exc:
+            raise UserError(f"{out}: cannot write it ({exc.strerror or exc})") from None
+        finally:
+            store.dispose()
+        print(f"wrote services.json and {n} requests to {out}")
+        return 0
+    if args.source is None:
+        raise UserError("say what to export: --from cases or --from cameras")
     if out.is_dir() or not out.parent.is_dir():
         raise UserError(f"{out}: not a file in an existing folder")
     store = _open(ctx, create=False)

@@ -27,6 +27,8 @@ from command_center.domain.workflow import CaseState
 
 __all__ = [
     "CHINA_BBOX",
+    "export_open311",
+    "import_open311",
     "ParsedRequest",
     "RequestError",
     "parse_requests",
@@ -234,3 +236,102 @@ def _when(value: Any, *, optional: bool = False) -> datetime | str | None:
 def requests_for(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """`request_document` for each mapping of its keyword arguments."""
     return [request_document(**dict(r)) for r in rows]
+
+
+# -- files ------------------------------------------------------------------------------------
+
+
+def import_open311(
+    store: Any,
+    path: Any,
+    *,
+    service_map: Mapping[str, str] | None = None,
+    skip_invalid: bool = False,
+    report_path: Any = None,
+    catalogue: Catalogue | None = None,
+    now: datetime | None = None,
+    workstation: str | None = None,
+) -> Any:
+    """Import a GeoReport v2 `requests.json` as reported cases (source 12345 hotline / public
+    app: `public`), all or nothing like every import (`interop.tabular`): a request that
+    cannot become a case refuses the file with every reason, unless `skip_invalid`, when the
+    others are imported and the reasons go to `report_path`. Returns an `ImportReport`."""
+    import json
+    from pathlib import Path
+
+    from command_center.interop import tabular
+    from command_center.interop.importing import ImportFailed, RowError, write_error_report
+
+    path = Path(path)
+    catalogue = catalogue or Catalogue.default()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        errors = [RowError(0, "file", f"not a readable JSON file: {exc}")]
+        if report_path is not None:
+            write_error_report(Path(report_path), errors)
+        raise ImportFailed(str(path), errors, 0) from None
+    good, bad = parse_requests(data, catalogue, service_map=service_map)
+    errors = [RowError(e.index + 1, e.field, e.reason) for e in bad]
+    if errors and not skip_invalid:
+        if report_path is not None:
+            write_error_report(Path(report_path), errors)
+        raise ImportFailed(str(path), errors, len(good) + len({e.index for e in bad}))
+    header = ["category_code", "lon", "lat", "reported_at", "description", "address", "source"]
+    records = [
+        tabular._Record(r.index + 1, {
+            "category_code": r.category_code, "lon": r.lon, "lat": r.lat,
+            "reported_at": r.reported_at.isoformat(),
+            "description": r.description or f"Open311 {r.request_id}".strip(),
+            "address": r.address, "source": "public",
+        })
+        for r in good
+    ]
+    report = tabular._import(
+        store, path, "cases", header, records, None, geometry=False, skip_invalid=skip_invalid,
+        report_path=None, catalogue=catalogue, now=now, workstation=workstation,
+    )
+    all_errors = sorted([*errors, *report.rejected], key=lambda e: e.row)
+    if report_path is not None:
+        write_error_report(Path(report_path), all_errors)
+    return type(report)(read=len(good) + len({e.index for e in bad}), imported=report.imported,
+                        rejected=all_errors)
+
+
+def export_open311(store: Any, out_dir: Any, *, catalogue: Catalogue | None = None) -> int:
+    """Write `services.json` (the catalogue) and `requests.json` (every case) into
+    `out_dir`; returns the number of requests. Each file appears whole or not at all."""
+    import json
+    from pathlib import Path
+
+    from sqlalchemy import select
+
+    from command_center.interop.tables import write_bytes_atomically
+    from command_center.store.models import Case, Unit
+
+    catalogue = catalogue or Catalogue.default()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    with store.read() as s:
+        agencies = dict(s.execute(select(Unit.id, Unit.name)).all())
+        rows = s.execute(select(
+            Case.id, Case.case_no, Case.category_code, Case.state, Case.description,
+            Case.address, Case.lon, Case.lat, Case.reported_at, Case.updated_at,
+            Case.deadline_at, Case.unit_id,
+        ).order_by(Case.id)).all()
+    names = {c.code: c.name for c in catalogue}
+    requests = [
+        request_document(
+            case_id=r.id, case_no=r.case_no, category_code=r.category_code,
+            category_name=names.get(r.category_code, r.category_code), state=r.state,
+            description=r.description or "", address=r.address or "", lon=r.lon, lat=r.lat,
+            reported_at=r.reported_at, updated_at=r.updated_at, deadline_at=r.deadline_at,
+            agency=agencies.get(r.unit_id) if r.unit_id else None,
+        )
+        for r in rows
+    ]
+    for name, doc in (("services.json", services_document(catalogue)),
+                      ("requests.json", requests)):
+        write_bytes_atomically(out / name, json.dumps(doc, ensure_ascii=False,
+                                                      indent=1).encode("utf-8"))
+    return len(requests)

@@ -118,3 +118,27 @@ def test_a_bad_map_option_is_one_clear_line(db, tmp_path):
         result.stderr.strip()
         == "error: --map 'oops': write it as SRC=FIELD, e.g. 类别=category_code"
     )
+
+
+def test_open311_import_and_export_on_the_command_line(db, tmp_path):
+    url, path = db
+    bad = tmp_path / "requests.json"
+    bad.write_text(json.dumps([
+        {"service_request_id": "X1", "service_code": "200102", "lat": 41.57, "long": 120.45,
+         "requested_datetime": "2026-03-04T09:30:00+08:00"},
+        {"service_request_id": "X2", "service_code": "NOPE", "lat": 41.57, "long": 120.45,
+         "requested_datetime": "2026-03-04T09:30:00+08:00"},
+    ]), encoding="utf-8")
+    result = run("--db", url, "import", "open311", str(bad))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith("error: ") and "unknown service code 'NOPE'" in result.stderr
+    assert count(path, "cases") == 0
+    mapped = run("--db", url, "import", "open311", str(bad), "--map", "NOPE=0101")
+    assert mapped.returncode == 0, mapped.stderr
+    assert count(path, "cases") == 2
+    out = tmp_path / "o311"
+    done = run("--db", url, "export", "open311", str(out))
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads((out / "requests.json").read_text(encoding="utf-8"))) == 2
+    assert (out / "services.json").is_file()
