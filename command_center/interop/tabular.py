@@ -45,6 +45,7 @@ from command_center.services.cases import CASE_NO_LOCK, SOURCES
 from command_center.services.changelog import default_workstation
 from command_center.services.changes import Changes
 from command_center.services.locate import GridLocator
+from command_center.services.seed.writer import bulk_write
 from command_center.store.engine import Store
 from command_center.store.models import Camera, Case, CaseEvent
 
@@ -547,7 +548,7 @@ def _write_cases(
     event_ids: list[int] = []
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
-        s.execute(insert(table), chunk)
+        bulk_write(s, Case, chunk)
         id_of: dict[str, int] = {}
         numbers = [row["case_no"] for row in chunk]
         for i in range(0, len(numbers), 1000):
@@ -575,7 +576,7 @@ def _write_cases(
             }
             for case_id, row in zip(ids, chunk, strict=True)
         ]
-        s.execute(insert(etable), events)
+        bulk_write(s, CaseEvent, events)
         for i in range(0, len(ids), 1000):
             event_ids.extend(
                 s.scalars(select(etable.c.id).where(etable.c.case_id.in_(ids[i : i + 1000])))

@@ -24,6 +24,7 @@ __all__ = ["CHANNEL", "LoggedChange", "default_workstation", "latest_id", "read_
 
 CHANNEL = "cc_changes"
 MAX_WORKSTATION = 64
+BULK_ROWS = 1000  # more log rows than this (an import) go by the bulk writer
 
 
 def default_workstation() -> str:
@@ -49,7 +50,12 @@ def record(s: Session, changes: Changes, workstation: str, at: datetime) -> None
     ]
     if not rows:
         return
-    s.execute(insert(ChangeLog), rows)
+    if len(rows) > BULK_ROWS:  # an import: COPY on PostgreSQL
+        from command_center.services.seed.writer import bulk_write
+
+        bulk_write(s, ChangeLog, rows)
+    else:
+        s.execute(insert(ChangeLog.__table__), rows)  # Core executemany (the ORM path is ×5)
     if s.get_bind().dialect.name == "postgresql":
         s.execute(text("SELECT pg_notify(:channel, :payload)"),
                   {"channel": CHANNEL, "payload": workstation})

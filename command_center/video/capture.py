@@ -186,9 +186,9 @@ class Capture:
         except OSError:
             pass
         thread.join(timeout)
-        if thread.is_alive():  # the supervisor is stuck: end the child from here
+        if thread.is_alive():  # the supervisor is stuck (a loaded machine): end the child here
             self._end_child(self._process, None, grace=0.0)
-            thread.join(1.0)
+            thread.join(5.0)
         for fd in (self._wake_r, self._wake_w):
             try:
                 os.close(fd)
@@ -204,6 +204,9 @@ class Capture:
                 self._reader.close()
                 self._reader = None
             self._state = StreamState.STOPPED
+        # A child ended between creating a segment and announcing it leaves the segment
+        # behind; the supervisor sweeps after each child, but not if it was cut short here.
+        shm.sweep(shm.segment_prefix(self._id, None))
 
     @property
     def running(self) -> bool:

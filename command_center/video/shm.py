@@ -195,6 +195,9 @@ def sweep(prefix: str) -> int:
     return count
 
 
-def segment_prefix(capture_id: int, spawn: int) -> str:
-    """Names of one decoder child's segments: this process, the capture, the spawn count."""
+def segment_prefix(capture_id: int, spawn: int | None) -> str:
+    """Names of one decoder child's segments: this process, the capture, the spawn count
+    (None: every spawn of the capture)."""
+    if spawn is None:
+        return f"ccv{os.getpid():x}_{capture_id:x}_"
     return f"ccv{os.getpid():x}_{capture_id:x}_{spawn:x}_"
