@@ -16,7 +16,7 @@ update before the request.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -33,7 +33,6 @@ __all__ = [
     "RequestError",
     "parse_requests",
     "request_document",
-    "requests_for",
     "services_document",
 ]
 
@@ -233,11 +232,6 @@ def _when(value: Any, *, optional: bool = False) -> datetime | str | None:
     return parsed.replace(tzinfo=CST) if parsed.tzinfo is None else parsed.astimezone(CST)
 
 
-def requests_for(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """`request_document` for each mapping of its keyword arguments."""
-    return [request_document(**dict(r)) for r in rows]
-
-
 # -- files ------------------------------------------------------------------------------------
 
 
@@ -279,7 +273,7 @@ def import_open311(
         raise ImportFailed(str(path), errors, len(good) + len({e.index for e in bad}))
     header = ["category_code", "lon", "lat", "reported_at", "description", "address", "source"]
     records = [
-        tabular._Record(r.index + 1, {
+        tabular.Record(r.index + 1, {
             "category_code": r.category_code, "lon": r.lon, "lat": r.lat,
             "reported_at": r.reported_at.isoformat(),
             "description": r.description or f"Open311 {r.request_id}".strip(),
@@ -287,9 +281,9 @@ def import_open311(
         })
         for r in good
     ]
-    report = tabular._import(
-        store, path, "cases", header, records, None, geometry=False, skip_invalid=skip_invalid,
-        report_path=None, catalogue=catalogue, now=now, workstation=workstation,
+    report = tabular.import_records(
+        store, path, "cases", header, records, skip_invalid=skip_invalid, report_path=None,
+        catalogue=catalogue, now=now, workstation=workstation,
     )
     all_errors = sorted([*errors, *report.rejected], key=lambda e: e.row)
     if report_path is not None:

@@ -100,7 +100,7 @@ MAX_DAILY_SEQ = 99_999  # case numbers are the day and five digits
 
 
 @dataclass(frozen=True)
-class _Record:
+class Record:
     """One row of a file: its number and its values by source column."""
 
     row: int
@@ -108,6 +108,15 @@ class _Record:
 
 
 # -- public API -----------------------------------------------------------------------------
+def import_records(
+    store: Store, path: Path | str, into: Target, header: list[str], records: list[Record],
+    mapping: dict[str, str] | None = None, **opts: Any,
+) -> ImportReport:
+    """Rows another reader has already taken apart (Open311 requests, …), checked and written
+    exactly as a CSV file's: one transaction, the same reasons, the same options."""
+    return _import(store, Path(path), into, header, records, mapping, geometry=False, **opts)
+
+
 def import_cases_csv(
     store: Store, path: Path | str, mapping: dict[str, str] | None = None, **options: Any
 ) -> ImportReport:
@@ -198,7 +207,7 @@ def _read_text(path: Path) -> str:
     raise ImportFailed(str(path), [RowError(0, "", "not UTF-8 or GB18030 text")])
 
 
-def _read_csv(path: Path) -> tuple[list[str], list[_Record]]:
+def _read_csv(path: Path) -> tuple[list[str], list[Record]]:
     text = _read_text(path)
     try:
         table = list(csv.reader(io.StringIO(text, newline="")))
@@ -214,11 +223,11 @@ def _read_csv(path: Path) -> tuple[list[str], list[_Record]]:
         values: dict[str, Any] = dict(zip(header, cells, strict=False))
         if len(cells) > len(header):
             values[""] = f"row has {len(cells)} cells, the header {len(header)}"
-        records.append(_Record(i, values))
+        records.append(Record(i, values))
     return header, records
 
 
-def _read_geojson(path: Path) -> tuple[list[str], list[_Record]]:
+def _read_geojson(path: Path) -> tuple[list[str], list[Record]]:
     try:
         doc = json.loads(_read_text(path))
     except json.JSONDecodeError as exc:
@@ -237,7 +246,7 @@ def _read_geojson(path: Path) -> tuple[list[str], list[_Record]]:
         header.update(dict.fromkeys(values))
         geometry = feature.get("geometry") if isinstance(feature, dict) else None
         values["\0geometry"] = geometry
-        records.append(_Record(i, values))
+        records.append(Record(i, values))
     return list(header), records
 
 
@@ -290,7 +299,7 @@ def _point(geometry: Any) -> tuple[Any, Any]:
 class _Row:
     """Typed values of one record, and its errors, field by field."""
 
-    def __init__(self, record: _Record, by_field: dict[str, str]) -> None:
+    def __init__(self, record: Record, by_field: dict[str, str]) -> None:
         self.record = record
         self.by_field = by_field
         self.errors: list[RowError] = []
@@ -354,7 +363,7 @@ def _import(
     path: Path,
     into: Target,
     header: list[str],
-    records: list[_Record],
+    records: list[Record],
     mapping: dict[str, str] | None,
     *,
     geometry: bool,
@@ -413,12 +422,12 @@ def _report(report_path: Path | str | None, errors: list[RowError]) -> None:
 
 def _check_cases(
     s: Session,
-    records: list[_Record],
+    records: list[Record],
     by_field: dict[str, str],
     catalogue: Catalogue,
     now: datetime,
 ) -> tuple[list[dict], list[RowError]]:
-    good: list[tuple[_Record, dict[str, Any]]] = []
+    good: list[tuple[Record, dict[str, Any]]] = []
     errors: list[RowError] = []
     given: dict[str, int] = {}  # case numbers the file brings -> their row
     for record in records:
@@ -496,7 +505,7 @@ def _check_cases(
 
 def _number_cases(
     s: Session,
-    good: list[tuple[_Record, dict[str, Any]]],
+    good: list[tuple[Record, dict[str, Any]]],
     given: dict[str, int],
     by_field: dict[str, str],
 ) -> list[RowError]:
@@ -586,7 +595,7 @@ def _write_cases(
 
 
 def _check_cameras(
-    s: Session, records: list[_Record], by_field: dict[str, str]
+    s: Session, records: list[Record], by_field: dict[str, str]
 ) -> tuple[list[dict], list[RowError]]:
     existing = set(s.scalars(select(Camera.code)))
     seen: dict[str, int] = {}
