@@ -8,6 +8,9 @@ them (the day of the report and a running number), unless the file brings its ow
 
 A file's columns (CSV) or properties (GeoJSON) map to fields by name; `mapping` renames
 source columns to fields ({"类别": "category_code"}). A GeoJSON feature's Point is its place.
+
+What a target takes (its fields, the required ones, a label) is in `TARGET_SPECS`, which the
+import dialog lists; `register_target` adds one. `progress(done, total)` reports a long import.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import csv
 import io
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -52,13 +55,23 @@ from command_center.store.models import Camera, Case, CaseEvent
 __all__ = [
     "CAMERA_FIELDS",
     "CASE_FIELDS",
+    "TARGET_SPECS",
+    "Progress",
+    "Record",
     "Target",
+    "TargetSpec",
     "export_csv",
     "export_geojson",
     "import_cameras_csv",
     "import_cases_csv",
     "import_csv",
     "import_geojson",
+    "import_records",
+    "preview_values",
+    "read_header_and_preview",
+    "register_target",
+    "resolve_mapping",
+    "target_fields",
 ]
 
 log = logging.getLogger("db")
@@ -97,6 +110,58 @@ CAMERA_EXPORT_ONLY = ("district_code", "grid_code")
 CAMERA_STATUSES = ("in_service", "maintenance", "retired")
 DEFAULT_SOURCE = "public"
 MAX_DAILY_SEQ = 99_999  # case numbers are the day and five digits
+PROGRESS_EVERY = 2000  # rows between two calls of an import's `progress`
+GEOJSON_SUFFIXES = (".geojson", ".json")
+
+# progress(done, total): an import's steps so far. Each row is two steps, checked then
+# written (or refused), so total is twice the rows read and the last call is (total, total).
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    """What a file can be imported as: `label` is English, for the UI to translate;
+    `fields` what a file can bring (in order), `required` those it must."""
+
+    name: str
+    label: str
+    fields: tuple[str, ...]
+    required: tuple[str, ...]
+
+
+# The targets the import dialog offers, by name; `register_target` adds more.
+TARGET_SPECS: dict[str, TargetSpec] = {
+    "cases": TargetSpec("cases", "Cases", CASE_FIELDS, CASE_REQUIRED),
+    "cameras": TargetSpec("cameras", "Cameras", CAMERA_FIELDS, CAMERA_REQUIRED),
+}
+
+
+def register_target(
+    name: str, label: str, fields: Sequence[str], required: Sequence[str]
+) -> TargetSpec:
+    """Offer another import target (a registry, the grids, …) to the import dialog.
+
+    Only the spec is kept here: the module that registers a target also provides what
+    checks and writes its rows."""
+    if name in TARGET_SPECS:
+        raise ValueError(f"import target {name!r} is already registered")
+    missing = [f for f in required if f not in fields]
+    if missing:
+        raise ValueError(f"required fields {missing} are not among the fields of {name!r}")
+    spec = TargetSpec(name, label, tuple(fields), tuple(required))
+    TARGET_SPECS[name] = spec
+    return spec
+
+
+def target_fields(target: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The fields a file can bring into `target`, and the ones it must bring."""
+    try:
+        spec = TARGET_SPECS[target]
+    except KeyError:
+        raise ValueError(
+            f"unknown import target {target!r}; one of: {', '.join(TARGET_SPECS)}"
+        ) from None
+    return spec.fields, spec.required
 
 
 @dataclass(frozen=True)
@@ -109,8 +174,13 @@ class Record:
 
 # -- public API -----------------------------------------------------------------------------
 def import_records(
-    store: Store, path: Path | str, into: Target, header: list[str], records: list[Record],
-    mapping: dict[str, str] | None = None, **opts: Any,
+    store: Store,
+    path: Path | str,
+    into: Target,
+    header: list[str],
+    records: list[Record],
+    mapping: dict[str, str] | None = None,
+    **opts: Any,
 ) -> ImportReport:
     """Rows another reader has already taken apart (Open311 requests, …), checked and written
     exactly as a CSV file's: one transaction, the same reasons, the same options."""
@@ -140,7 +210,8 @@ def import_csv(
 ) -> ImportReport:
     """Rows of a CSV file (header first) as cases or cameras, all or nothing.
 
-    Options: `skip_invalid`, `report_path`, `catalogue`, `locator`, `now`, `workstation`.
+    Options: `skip_invalid`, `report_path`, `catalogue`, `locator`, `now`, `workstation`,
+    `progress` (see `Progress`; called on the caller's thread every few thousand rows).
     Raises `ImportFailed` (nothing written) when a row is bad and not `skip_invalid`.
     """
     path = Path(path)
@@ -189,6 +260,36 @@ def export_csv(store: Store, out: Path | str, source: Target) -> int:
         w.writerow(["" if row[k] is None else _json_value(row[k]) for k in fields])
     _write_atomic(Path(out), buf.getvalue(), encoding="utf-8-sig")
     return len(rows)
+
+
+def read_header_and_preview(path: Path | str, n: int = 20) -> tuple[list[str], list[Record]]:
+    """A file's columns (CSV) or properties (GeoJSON: .geojson, .json) and its first `n`
+    rows, read as an import reads them; raises `ImportFailed` for an unreadable file."""
+    path = Path(path)
+    geojson = path.suffix.lower() in GEOJSON_SUFFIXES
+    header, records = _read_geojson(path) if geojson else _read_csv(path)
+    return header, records[:n]
+
+
+def resolve_mapping(
+    into: str, header: Sequence[str], mapping: Mapping[str, str] | None, *, geometry: bool
+) -> tuple[dict[str, str], list[RowError]]:
+    """Which source column each field is read from (field -> column; "geometry" for a
+    GeoJSON Point), as an import resolves it, and what is wrong (row 1: the header)."""
+    return _resolve(into, header, dict(mapping or {}), geometry)
+
+
+def preview_values(record: Record, by_field: Mapping[str, str]) -> dict[str, Any]:
+    """The raw value each mapped field takes from `record` (before checking): stripped
+    text, None when blank; lon/lat from a GeoJSON Point's coordinates."""
+    r = _Row(record, dict(by_field))
+    values = {name: r.raw(name) for name in by_field}
+    if by_field.get("lon") == "geometry":
+        geometry = record.values.get("\0geometry")
+        coords = geometry.get("coordinates") if isinstance(geometry, dict) else None
+        ok = isinstance(coords, list) and len(coords) >= 2
+        values["lon"], values["lat"] = (coords[0], coords[1]) if ok else (None, None)
+    return values
 
 
 # -- reading files --------------------------------------------------------------------------
@@ -255,8 +356,7 @@ def _resolve(
     into: Target, header: Sequence[str], mapping: dict[str, str] | None, geometry: bool
 ) -> tuple[dict[str, str], list[RowError]]:
     """field -> source column, and what is wrong with the mapping (row 1: the header)."""
-    fields = CASE_FIELDS if into == "cases" else CAMERA_FIELDS
-    required = CASE_REQUIRED if into == "cases" else CAMERA_REQUIRED
+    fields, required = target_fields(into)
     errors = []
     by_field: dict[str, str] = {}
     for column, target in (mapping or {}).items():
@@ -373,6 +473,7 @@ def _import(
     locator: GridLocator | None = None,
     now: datetime | None = None,
     workstation: str | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
     if into not in TARGETS:
         raise ValueError(f"into must be one of {TARGETS}, not {into!r}")
@@ -383,11 +484,15 @@ def _import(
     now = now or datetime.now(CST)
     workstation = (workstation or default_workstation())[:64]
     locator = locator or GridLocator(store)
+    total = 2 * len(records)
+    tick = _ticker(progress, 0, total, PROGRESS_EVERY)
     with store.transaction() as s:
         if into == "cases":
-            rows, errors = _check_cases(s, records, by_field, catalogue or Catalogue.default(), now)
+            rows, errors = _check_cases(
+                s, records, by_field, catalogue or Catalogue.default(), now, tick
+            )
         else:
-            rows, errors = _check_cameras(s, records, by_field)
+            rows, errors = _check_cameras(s, records, by_field, tick)
         errors.sort(key=lambda e: e.row)
         if errors and not skip_invalid:
             _report(report_path, errors)
@@ -397,14 +502,30 @@ def _import(
             grid = grids.lookup(row["lon"], row["lat"]) if grids else None
             row["grid_code"] = grid
             row["district_code"] = grid[:6] if grid else None
+        tick = _ticker(progress, len(records), total, 1)  # called once a chunk
         if into == "cases":
-            changes = _write_cases(s, rows, now, workstation, path.name)
+            changes = _write_cases(s, rows, now, workstation, path.name, tick)
         else:
-            changes = _write_cameras(s, rows)
+            changes = _write_cameras(s, rows, tick)
         changelog.record(s, changes, workstation, now)
+    if progress is not None:
+        progress(total, total)
     _report(report_path, errors)
     log.info("imported %d %s from %s (%d rows refused)", len(rows), into, path, len(errors))
     return ImportReport(read=len(records), imported=len(rows), rejected=errors)
+
+
+def _ticker(progress: Progress | None, base: int, total: int, every: int) -> Callable[[int], None]:
+    """`tick(i)` after the i-th row of a stage that starts at step `base`: calls `progress`
+    every `every` rows (the final call is `_import`'s)."""
+    if progress is None:
+        return lambda i: None
+
+    def tick(i: int) -> None:
+        if i % every == 0:
+            progress(base + i, total)
+
+    return tick
 
 
 def _grid_index(locator: GridLocator) -> GridIndex | None:
@@ -426,11 +547,13 @@ def _check_cases(
     by_field: dict[str, str],
     catalogue: Catalogue,
     now: datetime,
+    tick: Callable[[int], None],
 ) -> tuple[list[dict], list[RowError]]:
     good: list[tuple[Record, dict[str, Any]]] = []
     errors: list[RowError] = []
     given: dict[str, int] = {}  # case numbers the file brings -> their row
-    for record in records:
+    for i, record in enumerate(records, 1):
+        tick(i)
         r = _Row(record, by_field)
         category = r.take("category_code", parse_category, r.raw("category_code"), catalogue)
         place = r.place()
@@ -544,7 +667,12 @@ def _seq(day: str, case_no: str | None) -> int:
 
 
 def _write_cases(
-    s: Session, rows: list[dict], now: datetime, workstation: str, source_name: str
+    s: Session,
+    rows: list[dict],
+    now: datetime,
+    workstation: str,
+    source_name: str,
+    tick: Callable[[int], None],
 ) -> Changes:
     """Plain executemany (RETURNING with ordered ids goes row by row on SQLite); the new ids
     are read back by case number, which is unique, inside the same transaction."""
@@ -591,17 +719,19 @@ def _write_cases(
                 s.scalars(select(etable.c.id).where(etable.c.case_id.in_(ids[i : i + 1000])))
             )
         case_ids.extend(ids)
+        tick(start + len(chunk))
     return Changes.of(cases=case_ids, case_events=event_ids)
 
 
 def _check_cameras(
-    s: Session, records: list[Record], by_field: dict[str, str]
+    s: Session, records: list[Record], by_field: dict[str, str], tick: Callable[[int], None]
 ) -> tuple[list[dict], list[RowError]]:
     existing = set(s.scalars(select(Camera.code)))
     seen: dict[str, int] = {}
     rows: list[dict] = []
     errors: list[RowError] = []
-    for record in records:
+    for i, record in enumerate(records, 1):
+        tick(i)
         r = _Row(record, by_field)
         code = r.text("code", 32)
         name = r.text("name", 100)
@@ -668,7 +798,7 @@ def _optional_angle(r: _Row, name: str, what: str, low: float, high: float) -> f
     return value
 
 
-def _write_cameras(s: Session, rows: list[dict]) -> Changes:
+def _write_cameras(s: Session, rows: list[dict], tick: Callable[[int], None]) -> Changes:
     table = Camera.__table__
     ids: list[int] = []
     for start in range(0, len(rows), CHUNK):
@@ -680,6 +810,7 @@ def _write_cameras(s: Session, rows: list[dict]) -> Changes:
             .scalars()
             .all()
         )
+        tick(len(ids))
     return Changes.of(cameras=ids)
 
 

@@ -335,6 +335,8 @@ class Case(Base):
     extension_count: Mapped[int] = mapped_column(Integer, default=0)
     suspend_count: Mapped[int] = mapped_column(Integer, default=0)
     transferred_to: Mapped[str | None] = mapped_column(String(100))
+    # The registry object the case is about (a sign, a manhole cover, …), if any (0010).
+    object_id: Mapped[int | None] = mapped_column(ForeignKey("registry_objects.id"), index=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
@@ -488,6 +490,65 @@ class JudicialTransfer(Base):
             name="outcome_valid",
         ),
     )
+
+
+class RegistryObject(Base):
+    """An object of one of the city's registries (台账, `domain.registries.KINDS`): an illegal
+    building, a sign, a car park, a market, a shop front, a municipal component or a key
+    project. Its typed attributes are checked by the kind and kept in `attrs` (JSON); the
+    place is a point (`lon`/`lat`), and for a footprint also a GeoJSON polygon with its box."""
+
+    __tablename__ = "registry_objects"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(24))
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    geometry: Mapped[str | None] = mapped_column(Text)  # GeoJSON Polygon, WGS-84; None: a point
+    min_lon: Mapped[float] = mapped_column(Float)
+    min_lat: Mapped[float] = mapped_column(Float)
+    max_lon: Mapped[float] = mapped_column(Float)
+    max_lat: Mapped[float] = mapped_column(Float)
+    district_code: Mapped[str | None] = mapped_column(ForeignKey("districts.code"))
+    street_code: Mapped[str | None] = mapped_column(String(9))
+    grid_code: Mapped[str | None] = mapped_column(String(15))
+    address: Mapped[str] = mapped_column(String(200), default="")
+    attrs: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        CheckConstraint(
+            "kind = 'illegal_buildings' OR kind = 'ad_signs' OR kind = 'parking' "
+            "OR kind = 'markets' OR kind = 'shopfronts' OR kind = 'components' "
+            "OR kind = 'projects'",
+            name="kind_valid",
+        ),
+        Index("ix_registry_objects_kind_status", "kind", "status"),
+        Index("ix_registry_objects_kind_street", "kind", "street_code"),
+        Index("ix_registry_objects_bbox", "min_lon", "min_lat"),
+    )
+
+
+class RegistryEvent(Base):
+    """One step of a registry object's life: created, edited, a life-cycle step, a case
+    linked or unlinked. Append-only, like a case's trail."""
+
+    __tablename__ = "registry_events"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    object_id: Mapped[int] = mapped_column(ForeignKey("registry_objects.id"), index=True)
+    action: Mapped[str] = mapped_column(String(24))
+    from_status: Mapped[str | None] = mapped_column(String(24))
+    to_status: Mapped[str] = mapped_column(String(24))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    note: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict | None] = mapped_column(JSON)
+    workstation: Mapped[str | None] = mapped_column(String(64))
 
 
 # Tables whose names `db stats` reports, in a stable order.

@@ -219,6 +219,8 @@ class PlanTargetsPanel(QWidget):
             )
         elif t.source == "cases":
             tip += "\n" + self.tr("counted from the case history")
+        elif t.source == "registry":
+            tip += "\n" + self.tr("read from the city's registries; trend against a quarter ago")
         if t.note:
             tip += "\n" + t.note
         name.setToolTip(tip)
@@ -266,7 +268,9 @@ class PlanTargetsPanel(QWidget):
             self.grid.addWidget(edit, row, 6)
             widgets["edit"] = edit
         else:
-            counted = QLabel(self.tr("from cases"))
+            counted = QLabel(
+                self.tr("from registry") if t.source == "registry" else self.tr("from cases")
+            )
             counted.setStyleSheet(f"color: {PALETTE.muted};")
             self.grid.addWidget(counted, row, 6)
         self.grid.setRowMinimumHeight(row, 28)

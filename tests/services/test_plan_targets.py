@@ -180,8 +180,104 @@ def test_the_demo_gets_its_figures_once(tmp_path):
 
     store = PlanFiguresStore(tmp_path / "plan_figures.json")
     now = datetime(2026, 11, 27, 9, 0, tzinfo=CST)
-    assert set(DEMO_FIGURES) == MANUAL_KEYS  # every hand-entered target has a demo figure
-    assert seed_demo_figures(store, now) == 2 * len(DEMO_FIGURES)
+    # Only what no registry holds is entered by hand in the demo (it seeds every registry).
+    assert set(DEMO_FIGURES) == {t.key for t in TARGETS if t.registry is None} <= MANUAL_KEYS
+    assert seed_demo_figures(store, now) == 2 * len(DEMO_FIGURES) == 2
     assert seed_demo_figures(store, now) == 0  # never over figures already there
     figures = store.load()
     assert [f.value for f in figures["wet_sweep"]] == [79.0, 83.5]
+
+
+def test_plan_targets_read_from_the_registries(store, org, tmp_path) -> None:
+    """With the registries filled, their targets are read from them (figures entered by hand
+    for those targets are then ignored); a quarter earlier is replayed from the history."""
+    from datetime import timedelta
+
+    from command_center.services.registries import RegistryService
+
+    a, clock = org.actors, org.clock
+    chief = a[R.SHIFT_CHIEF]
+    reg = RegistryService(store, clock=clock)
+    clock.now = AS_OF - timedelta(days=200)
+    sq = {
+        "type": "Polygon",
+        "coordinates": [
+            [[120.4502, 41.5702], [120.4506, 41.5702], [120.4506, 41.5705], [120.4502, 41.5702]]
+        ],
+    }
+    stock = [
+        reg.create(
+            chief,
+            "illegal_buildings",
+            name=f"存量{i}",
+            geometry=sq,
+            attrs={"area_m2": 30, "found_on": "2019-05-01", "origin": "stock"},
+        )[0]
+        for i in range(4)
+    ]
+    reg.step(chief, stock[0], "self_demolish", {"demolished_on": "2026-03-01"})
+    shops = [
+        reg.create(chief, "shopfronts", name=f"商户{i}", lon=120.4501, lat=41.5702)[0]
+        for i in range(4)
+    ]
+    reg.step(chief, shops[0], "sign", {"signed_on": "2026-05-01"})
+    drains = [
+        reg.create(
+            chief,
+            "components",
+            name=f"篦子{i}",
+            lon=120.4503,
+            lat=41.5703,
+            attrs={"component_type": "drain"},
+        )[0]
+        for i in range(5)
+    ]
+    reg.create(
+        chief,
+        "components",
+        name="路灯",
+        lon=120.4503,
+        lat=41.5703,
+        attrs={"component_type": "street_light"},
+    )
+    reg.step(chief, drains[0], "report_damage", {"damage": "篦子缺失一块"})
+    p, _ = reg.create(
+        chief,
+        "projects",
+        name="南北外城区排水完善工程",
+        lon=120.46,
+        lat=41.58,
+        attrs={"owner_unit": "市住建局", "due_on": "2026-12-31", "plan_ref": "十七"},
+    )
+    reg.step(chief, p, "start", {"start_on": "2026-05-01"})
+    reg.step(chief, p, "report_progress", {"progress_pct": 40, "milestone": "中山大街段开工"})
+    # This quarter: one more stock building gone, one more shop signed, progress reported.
+    clock.now = AS_OF - timedelta(days=10)
+    reg.step(chief, stock[1], "self_demolish", {"demolished_on": "2026-11-01"})
+    reg.step(chief, shops[1], "sign", {"signed_on": "2026-11-01"})
+    reg.step(chief, p, "report_progress", {"progress_pct": 55, "milestone": "管道铺设过半"})
+    reg.create(
+        chief,
+        "illegal_buildings",
+        name="新增彩钢房",
+        geometry=sq,
+        attrs={"area_m2": 20, "found_on": "2026-11-10", "origin": "new"},
+    )
+    figures = PlanFiguresStore(tmp_path / "plan_figures.json")
+    figures.record("shopfront_signed", 99, note="手工", by="李", at=AS_OF)  # ignored
+    t = {t.key: t for t in plan_targets(store, figures, as_of=AS_OF)}
+    signed = t["shopfront_signed"]
+    assert (signed.source, signed.actual, signed.previous) == ("registry", 50.0, 25.0)
+    assert status(signed) == "on_track"
+    assert t["shopfront_fulfilled"].actual == 0.0
+    assert (t["drainage_intact"].actual, t["drainage_intact"].previous) == (80.0, 80.0)
+    stock_t = t["illegal_building_stock"]
+    assert (stock_t.actual, stock_t.previous, stock_t.baseline) == (2.0, 3.0, 4.0)
+    assert progress(stock_t) == pytest.approx(0.5)
+    new = t["new_illegal_buildings"]
+    assert (new.source, new.actual, new.previous) == ("registry", 1.0, 0.0)
+    assert (t["project_drainage"].actual, t["project_drainage"].previous) == (55.0, 40.0)
+    assert t["project_landfill"].actual is None and t["project_landfill"].source == "registry"
+    # No markets in the registry: that target still takes the figures entered by hand.
+    assert t["smart_markets"].source == "manual" and t["smart_markets"].actual is None
+    assert t["wet_sweep"].source == "manual"
