@@ -6,9 +6,9 @@
     command-center [--db URL] db upgrade | db seed [--cases N] | db stats [--json]
     command-center [--db URL] report daily|monthly|map [--date YYYY-MM-DD] [--month YYYY-MM]
                    --out FILE
-    command-center [--db URL] import geojson|csv FILE --into cases|cameras [--map SRC=FIELD]…
-                   [--mapping FILE.json] [--skip-invalid] [--report FILE]
-    command-center [--db URL] export geojson|csv OUT --from cases|cameras
+    command-center [--db URL] import geojson|csv FILE --into cases|cameras|REGISTRY|grids
+                   [--map SRC=FIELD]… [--mapping FILE.json] [--skip-invalid] [--report FILE]
+    command-center [--db URL] export geojson|csv OUT --from cases|cameras|REGISTRY|grids
 
 Anything a user can get wrong (a bad URL, an unreachable server, a corrupt file, a newer
 schema, a bad settings file) ends with one line on stderr and exit code 2, and changes nothing.
@@ -41,6 +41,7 @@ from command_center.config import (
 )
 from command_center.domain.calendar import CST, WorkCalendar
 from command_center.domain.catalogue import Catalogue, CatalogueError
+from command_center.domain.registries import KINDS
 from command_center.services.changes import ServiceError
 from command_center.store import migrate
 from command_center.store.engine import Store, StoreError, make_engine
@@ -50,6 +51,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("app")
 EXIT_USAGE = 2
+# What `import`/`export` take with --into/--from (tabular hands the registries and the grids
+# to interop.registry_io).
+INTEROP_TARGETS = ("cases", "cameras", *KINDS, "grids")
 
 
 class UserError(Exception):
@@ -110,8 +114,9 @@ def _add_interop_parsers(sub) -> None:
     imp.add_argument("import_format", choices=("geojson", "csv", "open311"),
                      metavar="geojson|csv|open311")
     imp.add_argument("file", type=Path, metavar="FILE")
-    imp.add_argument("--into", choices=("cases", "cameras"), default=None,
-                     help="cases or cameras (GeoJSON and CSV); Open311 requests are cases")
+    imp.add_argument("--into", choices=INTEROP_TARGETS, default=None, metavar="TARGET",
+                     help="cases or cameras (GeoJSON and CSV; Open311 requests are cases), a "
+                     f"registry ({', '.join(KINDS)}; GeoJSON and CSV) or grids (GeoJSON)")
     imp.add_argument("--map", action="append", default=[], metavar="SRC=FIELD",
                      help="read the file's column SRC as FIELD (repeatable)")
     imp.add_argument("--mapping", type=Path, metavar="FILE.json",
@@ -126,7 +131,9 @@ def _add_interop_parsers(sub) -> None:
     exp.add_argument("out", type=Path, metavar="OUT",
                      help="the file to write (Open311: the folder for services.json and "
                      "requests.json)")
-    exp.add_argument("--from", dest="source", choices=("cases", "cameras"), default=None)
+    exp.add_argument("--from", dest="source", choices=INTEROP_TARGETS, default=None,
+                     metavar="SOURCE",
+                     help=f"cases, cameras, a registry ({', '.join(KINDS)}) or grids")
 
 
 @dataclass(frozen=True)
@@ -295,7 +302,7 @@ def _import_mapping(args: argparse.Namespace) -> dict[str, str]:
 
 
 def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
-    """`import geojson|csv FILE --into cases|cameras`: the whole file in one transaction."""
+    """`import geojson|csv FILE --into TARGET`: the whole file in one transaction."""
     from command_center.interop import tabular
     from command_center.interop.importing import ImportFailed
 
@@ -307,7 +314,7 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
             raise UserError("Open311 requests are imported as cases: --into cases")
         args.into = "cases"
     elif args.into is None:
-        raise UserError("say what the file holds: --into cases or --into cameras")
+        raise UserError("say what the file holds: --into cases, cameras, a registry or grids")
     store = _open(ctx, create=False)
     try:
         migrate.require_current(store.engine)
@@ -337,7 +344,7 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
-    """`export geojson|csv OUT --from cases|cameras`: OUT replaced whole or not at all."""
+    """`export geojson|csv OUT --from SOURCE`: OUT replaced whole or not at all."""
     from command_center.interop import tabular
 
     out: Path = args.out
@@ -361,7 +368,7 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
         print(f"wrote services.json and {n} requests to {out}")
         return 0
     if args.source is None:
-        raise UserError("say what to export: --from cases or --from cameras")
+        raise UserError("say what to export: --from cases, cameras, a registry or grids")
     if out.is_dir() or not out.parent.is_dir():
         raise UserError(f"{out}: not a file in an existing folder")
     store = _open(ctx, create=False)
@@ -557,9 +564,9 @@ def _parse_box(text: str) -> tuple[float, float, float, float]:
 
 
 def _parse_layers(items: list[str]) -> dict[str, bool]:
-    from command_center.map.layers import default_layers
+    from command_center.map.layers import default_layers, registry_layers
 
-    names = default_layers().names
+    names = [*default_layers().names, *(layer.name for layer in registry_layers())]
     out: dict[str, bool] = {}
     for item in items:
         name, _, state = item.partition("=")

@@ -450,6 +450,8 @@ _PROJECTS = Kind(
         Field("budget_wan", "投资", "float", unit="万元", minimum=0, maximum=1e7),
         Field("progress_pct", "进度", "float", unit="%", minimum=0, maximum=100),
         Field("milestone", "最新节点", "text", max_length=200),
+        Field("next_milestone", "下一节点", "text", max_length=200),
+        Field("next_milestone_due", "节点期限", "date"),
         Field("completed_on", "竣工日期", "date"),
     ),
     statuses=(
@@ -460,20 +462,28 @@ _PROJECTS = Kind(
     ),
     initial="planned",
     steps=(
-        Step("start", "开工", ("planned",), "in_progress", requires=("start_on",)),
+        Step(
+            "start",
+            "开工",
+            ("planned",),
+            "in_progress",
+            requires=("start_on",),
+            optional=("next_milestone", "next_milestone_due"),
+        ),
         Step(
             "report_progress",
             "报告进度",
             ("in_progress",),
             None,
             requires=("progress_pct", "milestone"),
+            optional=("next_milestone", "next_milestone_due"),
         ),
         Step("suspend", "停工", ("in_progress",), "suspended", note_required=True),
         Step("resume", "复工", ("suspended",), "in_progress"),
         Step("complete", "竣工", ("in_progress",), "completed", requires=("completed_on",)),
     ),
     symbol="star",
-    list_fields=("owner_unit", "due_on", "progress_pct", "milestone"),
+    list_fields=("owner_unit", "due_on", "progress_pct", "milestone", "next_milestone_due"),
 )
 
 KINDS: dict[str, Kind] = {
@@ -646,12 +656,14 @@ def plan_step(
 
 def is_overdue(k: Kind, status: str, attrs: Mapping[str, Any], today: date) -> bool:
     """Past its deadline with the work not done: a sign not rectified by its date, an
-    illegal building still standing after its demolition deadline, a project late."""
+    illegal building still standing after its demolition deadline, a project late for its
+    completion or for its next milestone."""
     due = None
     if k.key == "ad_signs" and status == "non_compliant":
         due = attrs.get("rectify_by")
     elif k.key == "illegal_buildings" and status == "notice_served":
         due = attrs.get("demolish_by")
     elif k.key == "projects" and status in ("planned", "in_progress", "suspended"):
-        due = attrs.get("due_on")
+        dues = [d for d in (attrs.get("due_on"), attrs.get("next_milestone_due")) if d]
+        due = min(dues) if dues else None
     return bool(due) and date.fromisoformat(due) < today

@@ -8,12 +8,15 @@ row ("unrecognised date '31/02/2026'", "outside China"). Nothing here touches th
 from __future__ import annotations
 
 import csv
+import io
+import json
 import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from command_center.domain.calendar import CST
 from command_center.domain.catalogue import Catalogue, Category
@@ -208,3 +211,85 @@ def write_error_report(path: Path, errors: Iterable[RowError]) -> None:
         for e in errors:
             out.writerow([e.row, e.field, e.reason])
     tmp.replace(path)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One row of a file: its number and its values by source column."""
+
+    row: int
+    values: dict[str, Any]
+
+
+# -- reading files --------------------------------------------------------------------------
+def read_text(path: Path) -> str:
+    """A file's text, UTF-8 (with or without BOM) or GB18030; `ImportFailed` otherwise."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFailed(
+            str(path), [RowError(0, "", f"cannot read it ({exc.strerror or exc})")]
+        ) from None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFailed(str(path), [RowError(0, "", "not UTF-8 or GB18030 text")])
+
+
+def read_csv_records(path: Path) -> tuple[list[str], list[Record]]:
+    """A CSV file's header and rows (UTF-8 with or without BOM, or GB18030); blank lines
+    skipped; a row longer than the header says so under the column ""."""
+    text = read_text(path)
+    try:
+        table = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise ImportFailed(str(path), [RowError(0, "", f"not CSV ({exc})")]) from None
+    if not table or not any(c.strip() for c in table[0]):
+        raise ImportFailed(str(path), [RowError(1, "", "no header row")])
+    header = [c.strip() for c in table[0]]
+    records = []
+    for i, cells in enumerate(table[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue  # blank lines (Excel leaves them at the end)
+        values: dict[str, Any] = dict(zip(header, cells, strict=False))
+        if len(cells) > len(header):
+            values[""] = f"row has {len(cells)} cells, the header {len(header)}"
+        records.append(Record(i, values))
+    return header, records
+
+
+def read_geojson_records(path: Path) -> tuple[list[str], list[Record]]:
+    """A GeoJSON FeatureCollection's properties as rows (numbered from 1), each with its
+    geometry under the key "\\0geometry"."""
+    try:
+        doc = json.loads(read_text(path))
+    except json.JSONDecodeError as exc:
+        raise ImportFailed(str(path), [RowError(0, "", f"not JSON ({exc})")]) from None
+    if (
+        not isinstance(doc, dict)
+        or doc.get("type") != "FeatureCollection"
+        or not isinstance(doc.get("features"), list)
+    ):
+        raise ImportFailed(str(path), [RowError(0, "", "not a GeoJSON FeatureCollection")])
+    header: dict[str, None] = {}
+    records = []
+    for i, feature in enumerate(doc["features"], start=1):
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        values: dict[str, Any] = dict(props) if isinstance(props, dict) else {}
+        header.update(dict.fromkeys(values))
+        geometry = feature.get("geometry") if isinstance(feature, dict) else None
+        values["\0geometry"] = geometry
+        records.append(Record(i, values))
+    return list(header), records
+
+
+def write_atomic(out: Path, text: str, *, encoding: str) -> None:
+    """Write `out` whole or not at all (a temporary file beside it, then a rename)."""
+    tmp = out.with_name(out.name + ".part")
+    try:
+        tmp.write_text(text, encoding=encoding, newline="")
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -30,6 +30,16 @@ _SHEET_FORBIDDEN = set("[]:*?/\\")
 _MAX_COLUMN_WIDTH = 60
 
 
+def write_table(
+    path: Path, header: Sequence[str], rows: Iterable[Sequence[Cell]], *, sheet: str = "数据"
+) -> Path:
+    """An Excel workbook when `path` ends in .xlsx, else CSV (what the panels' Export writes)."""
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        return write_xlsx(path, header, rows, sheet=sheet)
+    return write_csv(path, header, rows)
+
+
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Path:
     """Write `header` and `rows` as CSV at `path` (UTF-8 with BOM, CRLF, minimal quoting)
     and return the path. `None` is an empty cell; dates are ISO 8601."""

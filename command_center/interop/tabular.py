@@ -32,15 +32,20 @@ from command_center.domain.calendar import CST
 from command_center.domain.catalogue import Catalogue
 from command_center.domain.grid import GridIndex
 from command_center.domain.workflow import Action, Role, plan_transition
+from command_center.interop import registry_io
 from command_center.interop.importing import (
     ImportFailed,
     ImportReport,
     InvalidValue,
+    Record,
     RowError,
     parse_category,
     parse_datetime,
     parse_float,
     parse_lonlat,
+    read_csv_records,
+    read_geojson_records,
+    write_atomic,
     write_error_report,
 )
 from command_center.services import changelog
@@ -129,11 +134,28 @@ class TargetSpec:
     required: tuple[str, ...]
 
 
-# The targets the import dialog offers, by name; `register_target` adds more.
+# The targets the import dialog offers, by name; `register_target` adds more. The city's
+# registries and the unit grids are read and written by `registry_io`: the public functions
+# below hand those targets over to it.
 TARGET_SPECS: dict[str, TargetSpec] = {
     "cases": TargetSpec("cases", "Cases", CASE_FIELDS, CASE_REQUIRED),
     "cameras": TargetSpec("cameras", "Cameras", CAMERA_FIELDS, CAMERA_REQUIRED),
 }
+TARGET_SPECS.update(
+    (name, TargetSpec(name, label, fields, required))
+    for name, label, fields, required in registry_io.target_specs()
+)
+
+
+def _elsewhere(target: str) -> bool:
+    """A target `registry_io` reads and writes (a registry or the unit grids)."""
+    return target in registry_io.TARGETS
+
+
+def _registry_options(options: dict[str, Any]) -> dict[str, Any]:
+    options = dict(options)
+    options.pop("catalogue", None)  # cases only
+    return options
 
 
 def register_target(
@@ -162,14 +184,6 @@ def target_fields(target: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
             f"unknown import target {target!r}; one of: {', '.join(TARGET_SPECS)}"
         ) from None
     return spec.fields, spec.required
-
-
-@dataclass(frozen=True)
-class Record:
-    """One row of a file: its number and its values by source column."""
-
-    row: int
-    values: dict[str, Any]
 
 
 # -- public API -----------------------------------------------------------------------------
@@ -204,7 +218,7 @@ def import_cameras_csv(
 def import_csv(
     store: Store,
     path: Path | str,
-    into: Target,
+    into: str,
     mapping: dict[str, str] | None = None,
     **options: Any,
 ) -> ImportReport:
@@ -214,26 +228,33 @@ def import_csv(
     `progress` (see `Progress`; called on the caller's thread every few thousand rows).
     Raises `ImportFailed` (nothing written) when a row is bad and not `skip_invalid`.
     """
+    if _elsewhere(into):
+        return registry_io.import_csv(store, path, into, mapping, **_registry_options(options))
     path = Path(path)
-    header, records = _read_csv(path)
+    header, records = read_csv_records(path)
     return _import(store, path, into, header, records, mapping, geometry=False, **options)
 
 
 def import_geojson(
     store: Store,
     path: Path | str,
-    into: Target,
+    into: str,
     mapping: dict[str, str] | None = None,
     **options: Any,
 ) -> ImportReport:
     """Point features of a GeoJSON FeatureCollection as cases or cameras; see `import_csv`."""
+    if _elsewhere(into):
+        return registry_io.import_geojson(store, path, into, mapping, **_registry_options(options))
     path = Path(path)
-    header, records = _read_geojson(path)
+    header, records = read_geojson_records(path)
     return _import(store, path, into, header, records, mapping, geometry=True, **options)
 
 
-def export_geojson(store: Store, out: Path | str, source: Target) -> int:
-    """Every case or camera as a Point feature (WGS-84), written whole or not at all."""
+def export_geojson(store: Store, out: Path | str, source: str) -> int:
+    """Every case or camera as a Point feature (WGS-84), written whole or not at all; a
+    registry or the grids through `registry_io`."""
+    if _elsewhere(source):
+        return registry_io.export_geojson(store, out, source)
     fields, rows = _export_rows(store, source)
     features = []
     for row in rows:
@@ -246,19 +267,22 @@ def export_geojson(store: Store, out: Path | str, source: Target) -> int:
             }
         )
     doc = {"type": "FeatureCollection", "features": features}
-    _write_atomic(Path(out), json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_atomic(Path(out), json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
     return len(features)
 
 
-def export_csv(store: Store, out: Path | str, source: Target) -> int:
-    """Every case or camera as a CSV row (UTF-8 with BOM, for Excel), whole or not at all."""
+def export_csv(store: Store, out: Path | str, source: str) -> int:
+    """Every case or camera as a CSV row (UTF-8 with BOM, for Excel), whole or not at all;
+    a registry or the grids through `registry_io`."""
+    if _elsewhere(source):
+        return registry_io.export_csv(store, out, source)
     fields, rows = _export_rows(store, source)
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(fields)
     for row in rows:
         w.writerow(["" if row[k] is None else _json_value(row[k]) for k in fields])
-    _write_atomic(Path(out), buf.getvalue(), encoding="utf-8-sig")
+    write_atomic(Path(out), buf.getvalue(), encoding="utf-8-sig")
     return len(rows)
 
 
@@ -267,7 +291,7 @@ def read_header_and_preview(path: Path | str, n: int = 20) -> tuple[list[str], l
     rows, read as an import reads them; raises `ImportFailed` for an unreadable file."""
     path = Path(path)
     geojson = path.suffix.lower() in GEOJSON_SUFFIXES
-    header, records = _read_geojson(path) if geojson else _read_csv(path)
+    header, records = read_geojson_records(path) if geojson else read_csv_records(path)
     return header, records[:n]
 
 
@@ -276,6 +300,8 @@ def resolve_mapping(
 ) -> tuple[dict[str, str], list[RowError]]:
     """Which source column each field is read from (field -> column; "geometry" for a
     GeoJSON Point), as an import resolves it, and what is wrong (row 1: the header)."""
+    if _elsewhere(into):
+        return registry_io.resolve_columns(into, header, mapping, geometry=geometry)
     return _resolve(into, header, dict(mapping or {}), geometry)
 
 
@@ -290,65 +316,6 @@ def preview_values(record: Record, by_field: Mapping[str, str]) -> dict[str, Any
         ok = isinstance(coords, list) and len(coords) >= 2
         values["lon"], values["lat"] = (coords[0], coords[1]) if ok else (None, None)
     return values
-
-
-# -- reading files --------------------------------------------------------------------------
-def _read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportFailed(
-            str(path), [RowError(0, "", f"cannot read it ({exc.strerror or exc})")]
-        ) from None
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportFailed(str(path), [RowError(0, "", "not UTF-8 or GB18030 text")])
-
-
-def _read_csv(path: Path) -> tuple[list[str], list[Record]]:
-    text = _read_text(path)
-    try:
-        table = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise ImportFailed(str(path), [RowError(0, "", f"not CSV ({exc})")]) from None
-    if not table or not any(c.strip() for c in table[0]):
-        raise ImportFailed(str(path), [RowError(1, "", "no header row")])
-    header = [c.strip() for c in table[0]]
-    records = []
-    for i, cells in enumerate(table[1:], start=2):
-        if not any(c.strip() for c in cells):
-            continue  # blank lines (Excel leaves them at the end)
-        values: dict[str, Any] = dict(zip(header, cells, strict=False))
-        if len(cells) > len(header):
-            values[""] = f"row has {len(cells)} cells, the header {len(header)}"
-        records.append(Record(i, values))
-    return header, records
-
-
-def _read_geojson(path: Path) -> tuple[list[str], list[Record]]:
-    try:
-        doc = json.loads(_read_text(path))
-    except json.JSONDecodeError as exc:
-        raise ImportFailed(str(path), [RowError(0, "", f"not JSON ({exc})")]) from None
-    if (
-        not isinstance(doc, dict)
-        or doc.get("type") != "FeatureCollection"
-        or not isinstance(doc.get("features"), list)
-    ):
-        raise ImportFailed(str(path), [RowError(0, "", "not a GeoJSON FeatureCollection")])
-    header: dict[str, None] = {}
-    records = []
-    for i, feature in enumerate(doc["features"], start=1):
-        props = feature.get("properties") if isinstance(feature, dict) else None
-        values: dict[str, Any] = dict(props) if isinstance(props, dict) else {}
-        header.update(dict.fromkeys(values))
-        geometry = feature.get("geometry") if isinstance(feature, dict) else None
-        values["\0geometry"] = geometry
-        records.append(Record(i, values))
-    return list(header), records
 
 
 # -- checking rows --------------------------------------------------------------------------
@@ -835,12 +802,3 @@ def _export_rows(store: Store, source: Target) -> tuple[list[str], list[dict[str
 
 def _json_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
-
-
-def _write_atomic(out: Path, text: str, *, encoding: str) -> None:
-    tmp = out.with_name(out.name + ".part")
-    try:
-        tmp.write_text(text, encoding=encoding, newline="")
-        tmp.replace(out)
-    finally:
-        tmp.unlink(missing_ok=True)

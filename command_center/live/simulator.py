@@ -33,7 +33,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from sqlalchemy import func, select
@@ -87,6 +87,7 @@ __all__ = [
     "Arrival",
     "Simulator",
     "SimulatorThread",
+    "Steppable",
     "Timing",
     "arrivals",
     "hourly_rates",
@@ -1050,6 +1051,15 @@ def _patrol(q: _SquadState, now: datetime, seed: int) -> tuple[float, float, flo
 # ---------------------------------------------------------------- the thread
 
 
+class Steppable(Protocol):
+    """What a `SimulatorThread` drives: the `Simulator`, or a companion on the same clock
+    (e.g. `live.parking_feed.OccupancyDrift`)."""
+
+    clock: Callable[[], datetime]
+
+    def step(self, now: datetime | None = None) -> Changes: ...
+
+
 class SimulatorThread(threading.Thread):
     """Runs `simulator.step(clock())` every `interval` seconds until `stop()`.
 
@@ -1059,14 +1069,15 @@ class SimulatorThread(threading.Thread):
 
     def __init__(
         self,
-        simulator: Simulator,
+        simulator: Steppable,
         *,
         interval: float = 5.0,
         clock: Callable[[], datetime] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
         on_changes: Callable[[Changes], None] | None = None,
+        name: str = "demo-simulator",
     ) -> None:
-        super().__init__(name="demo-simulator", daemon=True)
+        super().__init__(name=name, daemon=True)
         if interval <= 0:
             raise ValueError(f"interval must be positive, got {interval}")
         self.simulator = simulator

@@ -32,6 +32,7 @@ from command_center.map.layers import (
     CaseLayer,
     DistrictLayer,
     Layer,
+    RegistryLayer,
     ResponsibilityGridLayer,
     RiverLayer,
     SquadLayer,
@@ -57,6 +58,7 @@ __all__ = [
     "CaseDrawer",
     "DistrictDrawer",
     "Drawer",
+    "RegistryDrawer",
     "RiverDrawer",
     "SquadDrawer",
     "UnitGridDrawer",
@@ -1047,6 +1049,147 @@ class SquadDrawer(_PointsDrawer):
         self.trails.setData(x, y, connect="finite")
 
 
+# ---------------------------------------------------------------- registries (台账)
+
+REGISTRY_OVERDUE = "#ff1744"  # the ring round an object past its deadline
+REGISTRY_SIZE = 9.0
+REGISTRY_OVERDUE_SIZE = 12.0
+REGISTRY_RING_SIZE = 22.0  # the ring stands clear of the spot: red on red still shows
+SYMBOL_SCALE = {"star": 1.6}  # pyqtgraph's star is thin: drawn larger to read as large
+FOOTPRINT_FILL_ALPHA = 90  # of 255: the streets under a footprint stay readable
+
+
+class MultiPathItem(pg.GraphicsObject):
+    """Several (path, pen, brush) drawn by one item: all of a layer's footprints, one path
+    per status, however many footprints there are."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._ops: list[tuple[QPainterPath, QPen, QBrush]] = []
+        self._bounds = QRectF()
+
+    def set_ops(self, ops: list[tuple[QPainterPath, QPen | None, QBrush | None]]) -> None:
+        self.prepareGeometryChange()
+        self._ops = [
+            (path, pen if pen is not None else QPen(Qt.PenStyle.NoPen),
+             brush if brush is not None else QBrush())
+            for path, pen, brush in ops
+        ]
+        bounds = QRectF()
+        for path, _, _ in self._ops:
+            bounds = bounds.united(path.boundingRect())
+        self._bounds = bounds
+        self.update()
+
+    @property
+    def ops(self) -> list[tuple[QPainterPath, QPen, QBrush]]:
+        return list(self._ops)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt API)
+        return self._bounds
+
+    def paint(self, painter, option, widget=None) -> None:  # noqa: ANN001 (Qt API)
+        for path, pen, brush in self._ops:
+            painter.setPen(pen)
+            painter.setBrush(brush)
+            painter.drawPath(path)
+
+
+class RegistryDrawer(_PointsDrawer):
+    """One registry: a spot per object in its status colour and the kind's symbol (one
+    scatter item), larger and ringed in red when past its deadline (all the rings are one
+    more scatter item, drawn over the spots); footprints (illegal
+    buildings) filled and outlined by status as one `MultiPathItem` of packed, chunked
+    paths. At city zoom a footprint is a few pixels: its centre spot shows it."""
+
+    kind = "registry"
+    layer: RegistryLayer
+    size = REGISTRY_SIZE
+
+    def __init__(self, layer: Layer, *, clock: Clock = datetime.now) -> None:
+        spec = layer.spec  # type: ignore[attr-defined]
+        self._colours = {s.key: s.colour for s in spec.statuses}
+        self._brushes = {k: QBrush(QColor(c)) for k, c in self._colours.items()}
+        self._other = QBrush(QColor("#ffffff"))
+        self.overdue = np.zeros(0, dtype=bool)
+        self.footprint_ids = np.empty(0, dtype=np.int64)
+        self.footprint_rings = PackedRings.empty()
+        super().__init__(layer, clock=clock)
+
+    def _make_items(self) -> list[pg.GraphicsObject]:
+        self.footprints = MultiPathItem()
+        self.rings = pg.ScatterPlotItem(
+            pxMode=True, size=REGISTRY_RING_SIZE, symbol="o", brush=None,
+            pen=pg.mkPen(REGISTRY_OVERDUE, width=2.5), antialias=True,
+        )
+        return [self.footprints, *super()._make_items(), self.rings]
+
+    def _rows(self) -> dict[int, Any]:
+        return self.layer.objects  # type: ignore[return-value]
+
+    def _style(self, row: Any) -> tuple[str, QBrush]:
+        return self.layer.spec.symbol, self._brushes.get(row.status, self._other)
+
+    def _styles(self, rows: list[Any]) -> list[tuple[Any, QBrush]]:
+        today = self.clock().date()
+        self.overdue = np.fromiter(
+            (self.layer.is_overdue(r, today) for r in rows), dtype=bool, count=len(rows)
+        )
+        return [self._style(r) for r in rows]
+
+    def ensure_spots(self) -> None:
+        if not self.spots_stale:
+            return
+        self.spots_stale = False
+        self.scatter.setData(
+            x=self.x.copy(),
+            y=self.y.copy(),
+            symbol=self._symbols,
+            brush=self._brush_list,
+            size=np.where(self.overdue, REGISTRY_OVERDUE_SIZE, self.size)
+            * SYMBOL_SCALE.get(self.layer.spec.symbol, 1.0),
+        )
+        self.rings.setData(x=self.x[self.overdue].copy(), y=self.y[self.overdue].copy())
+
+    def _update_feature(self, key: int) -> None:
+        self._full_rebuild()  # registries change a few objects at a time, by reload
+
+    def _rebuild(self) -> None:
+        super()._rebuild()
+        self._set_footprints()
+
+    def _set_footprints(self) -> None:
+        late = {int(i) for i in self.ids[self.overdue]} if len(self.ids) else set()
+        rows = [r for r in self.layer.objects.values() if r.footprint]
+        self.footprint_ids = np.array([r.id for r in rows], dtype=np.int64)
+        self.footprint_rings = PackedRings.from_lonlat([r.footprint for r in rows])
+        status = np.array([r.status for r in rows], dtype=object)
+        ops: list[tuple[QPainterPath, QPen | None, QBrush | None]] = []
+        for key, colour in [*self._colours.items(), *(("", "#ffffff"),)]:
+            sel = np.nonzero(
+                status == key if key else ~np.isin(status, list(self._colours))
+            )[0] if len(rows) else np.empty(0, dtype=np.int64)
+            if not len(sel):
+                continue
+            fill = QColor(colour)
+            fill.setAlpha(FOOTPRINT_FILL_ALPHA)
+            for path in _chunked_paths(self.footprint_rings, sel):
+                ops.append((path, _cosmetic(colour, 1.5), QBrush(fill)))
+        overdue = np.array([r.id in late for r in rows], dtype=bool)
+        if overdue.any():
+            for path in _chunked_paths(self.footprint_rings, np.nonzero(overdue)[0]):
+                ops.append((path, _cosmetic(REGISTRY_OVERDUE, 2.5), None))
+        self.footprints.set_ops(ops)
+
+    def hit(self, x: float, y: float, tolerance: float) -> tuple[int, float] | None:
+        """The nearest spot within `tolerance`, else the footprint under the point."""
+        found = super().hit(x, y, tolerance)
+        if found is not None or not self.layer.visible or not len(self.footprint_ids):
+            return found
+        inside = self.footprint_rings.contains(x, y)
+        return (int(self.footprint_ids[int(inside[0])]), 0.0) if len(inside) else None
+
+
 DRAWERS: dict[str, type[Drawer]] = {
     cls.kind: cls
     for cls in (
@@ -1058,5 +1201,6 @@ DRAWERS: dict[str, type[Drawer]] = {
         CameraDrawer,
         CaseDrawer,
         SquadDrawer,
+        RegistryDrawer,
     )
 }

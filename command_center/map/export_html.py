@@ -44,6 +44,7 @@ from command_center.map.layers import (
     HeatmapLayer,
     Layer,
     LayerList,
+    RegistryLayer,
     ResponsibilityGridLayer,
     RiverLayer,
     SquadLayer,
@@ -186,7 +187,9 @@ def render_html(
         build = _BUILDERS.get(layer.kind)
         if build is None:  # tiles (no tile server offline), or a kind unknown here
             continue
-        label = (labels or {}).get(layer.name) or DEFAULT_LABELS.get(layer.kind, layer.name)
+        label = (labels or {}).get(layer.name) or DEFAULT_LABELS.get(layer.kind, "")
+        if not label:  # a registry is labelled by its own name (违法建设, …)
+            label = layer.spec.label if isinstance(layer, RegistryLayer) else layer.name
         element = build(layer, label, now, extent)
         if element is not None:
             element.add_to(fmap)
@@ -480,6 +483,53 @@ def _squads(layer: Layer, label: str, now: datetime, extent: _Extent) -> Any:
     return _geojson(layer, label, features, style, tooltip={"name": ""}, popup=popup, radius=6)
 
 
+REGISTRY_OVERDUE = "#ff1744"  # drawers.REGISTRY_OVERDUE: the ring round an overdue object
+
+
+def _registry(layer: Layer, label: str, now: datetime, extent: _Extent) -> Any:
+    """A registry (台账) only when it is shown on the map: points in the status colour,
+    footprints filled in it, outlined in red when past the deadline."""
+    assert isinstance(layer, RegistryLayer)
+    if not layer.visible:
+        return None
+    spec = layer.spec
+    statuses = {s.key: s for s in spec.statuses}
+    today = now.date()
+    features = []
+    for row in layer.objects.values():
+        status = statuses.get(row.status)
+        late = layer.is_overdue(row, today)
+        props = {
+            "code": row.code,
+            "name": row.name,
+            "status": (status.label if status else row.status) + ("（已超期）" if late else ""),
+            "address": row.address or "—",
+            "color": status.colour if status else "#ffffff",
+            "overdue": late,
+        }
+        polygon = _polygon(row.footprint, extent) if row.footprint else None
+        if polygon is not None:
+            features.append(_feature({"type": "Polygon", "coordinates": polygon}, **props))
+        features.append(
+            _feature({"type": "Point", "coordinates": _point(row.lon, row.lat, extent)}, **props)
+        )
+
+    def style(feature: dict[str, Any]) -> dict[str, Any]:
+        p = feature["properties"]
+        out = _points_style(layer, p["color"])
+        if feature["geometry"]["type"] == "Polygon":
+            out |= {"color": p["color"], "weight": 1.5, "fillOpacity": 0.35 * layer.opacity}
+        if p["overdue"]:
+            out |= {"color": REGISTRY_OVERDUE, "weight": 2.5}
+        return out
+
+    popup = {"code": "编号", "name": "名称", "status": "状态", "address": "地址"}
+    return _geojson(
+        layer, label or spec.label, features, style, tooltip={"code": "", "name": ""},
+        popup=popup, radius=5,
+    )
+
+
 _BUILDERS: Mapping[str, Callable[[Layer, str, datetime, _Extent], Any]] = {
     DistrictLayer.kind: _districts,
     RiverLayer.kind: _river,
@@ -489,6 +539,7 @@ _BUILDERS: Mapping[str, Callable[[Layer, str, datetime, _Extent], Any]] = {
     CameraLayer.kind: _cameras,
     CaseLayer.kind: _cases,
     SquadLayer.kind: _squads,
+    RegistryLayer.kind: _registry,
 }
 
 # ---------------------------------------------------------------- title and legend

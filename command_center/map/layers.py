@@ -27,14 +27,22 @@ import math
 import numbers
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from command_center.services.snapshot import CameraRow, CaseRow, DistrictShape, Ring, SquadRow
+from command_center.domain.registries import KINDS, Kind, is_overdue
+from command_center.services.snapshot import (
+    CameraRow,
+    CaseRow,
+    DistrictShape,
+    RegistryRow,
+    Ring,
+    SquadRow,
+)
 
 __all__ = [
     "SQUAD_TRAIL_WINDOW",
@@ -44,6 +52,7 @@ __all__ = [
     "HeatmapLayer",
     "Layer",
     "LayerList",
+    "RegistryLayer",
     "ResponsibilityGridLayer",
     "RiverLayer",
     "Signal",
@@ -53,6 +62,7 @@ __all__ = [
     "UnitGridLayer",
     "default_layers",
     "frozen_copy",
+    "registry_layers",
 ]
 
 SQUAD_TRAIL_WINDOW = timedelta(minutes=30)
@@ -562,6 +572,56 @@ class SquadLayer(Layer):
             raise KeyError(f"layer {self.name!r} has no squad with id {squad_id}") from None
 
 
+class RegistryLayer(Layer):
+    """The objects of one registry (台账, `domain.registries.KINDS`) by id: points, and for
+    illegal buildings footprints too. Named ``registry:<kind key>``; every registry layer has
+    the layer kind ``"registry"`` (one drawer class), `registry` says which one it is.
+    Hidden by default except illegal buildings."""
+
+    kind = "registry"
+    PREFIX = "registry:"
+
+    def __init__(self, registry: str, name: str | None = None, **kw: Any) -> None:
+        if registry not in KINDS:
+            raise ValueError(f"unknown registry {registry!r}; one of: {', '.join(KINDS)}")
+        kw.setdefault("visible", registry == "illegal_buildings")
+        super().__init__(name or self.PREFIX + registry, **kw)
+        self.registry = registry
+        self._objects: dict[int, RegistryRow] = {}
+
+    @property
+    def spec(self) -> Kind:
+        """The registry's kind: its label, statuses with their colours, map symbol."""
+        return KINDS[self.registry]
+
+    @property
+    def objects(self) -> Mapping[int, RegistryRow]:
+        return MappingProxyType(self._objects)
+
+    def set_objects(self, rows: Iterable[RegistryRow]) -> None:
+        """Replace every object (all of this registry; ids unique); emits `data_changed`."""
+        rows = list(rows)
+        wrong = [r.code for r in rows if r.kind != self.registry]
+        if wrong:
+            raise ValueError(
+                f"layer {self.name!r} holds {self.registry} only, not {', '.join(wrong[:5])}"
+            )
+        self._objects = _by_id(rows, f"layer {self.name!r}")
+        self.data_changed.emit(self)
+
+    def is_overdue(self, row: RegistryRow, today: date) -> bool:
+        """Past its deadline with the work not done (`domain.registries.is_overdue`)."""
+        try:
+            return is_overdue(self.spec, row.status, row.attrs, today)
+        except (TypeError, ValueError):  # a malformed date in an imported row
+            return False
+
+
+def registry_layers() -> list[RegistryLayer]:
+    """One layer per registry, in the registries' display order."""
+    return [RegistryLayer(key) for key in KINDS]
+
+
 # ---------------------------------------------------------------- the list
 
 
@@ -694,6 +754,9 @@ def frozen_copy(layers: LayerList) -> LayerList:
         elif isinstance(layer, SquadLayer):
             copy = SquadLayer(layer.name, trail_window=layer.trail_window, **kw)
             copy.set_squads(layer.squads.values())
+        elif isinstance(layer, RegistryLayer):
+            copy = RegistryLayer(layer.registry, layer.name, **kw)
+            copy.set_objects(layer.objects.values())
         else:
             raise TypeError(f"frozen_copy does not know layer kind {layer.kind!r}")
         out.append(copy)

@@ -20,7 +20,7 @@ from command_center.map.tile_drawer import TileDrawer
 
 __all__ = ["ALL_DRAWERS", "HIT_KINDS", "MapScene"]
 
-HIT_KINDS = frozenset({"cases", "cameras", "squads"})
+HIT_KINDS = frozenset({"cases", "cameras", "squads", "registry"})
 # Every kind the map draws. The tile drawer here knows no sources (it draws nothing); the
 # window binds the configured ones with `TileDrawer.with_sources` and passes its own mapping.
 ALL_DRAWERS: dict[str, type[Drawer]] = {**DRAWERS, "tiles": TileDrawer, "heatmap": HeatmapDrawer}

@@ -13,7 +13,7 @@ the domain's `possible_duplicates` / `OpenCaseIndex`.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import numpy as np
@@ -28,7 +28,8 @@ from command_center.domain.dispatch import (
     OpenCaseIndex,
     possible_duplicates,
 )
-from command_center.domain.geo import haversine_m_array, local_metres_per_degree
+from command_center.domain.geo import haversine_m, haversine_m_array, local_metres_per_degree
+from command_center.domain.registries import KINDS
 from command_center.domain.workflow import (
     HANDLING_STATES,
     OPEN_STATES,
@@ -37,6 +38,7 @@ from command_center.domain.workflow import (
     CaseState,
 )
 from command_center.services.changes import NotFound
+from command_center.services.registries import ObjectRow, RegistryService
 from command_center.store.engine import Store
 from command_center.store.models import (
     Attachment,
@@ -50,6 +52,7 @@ from command_center.store.models import (
 )
 
 __all__ = [
+    "LINK_RADIUS_M",
     "NEARBY_CAMERA_RADIUS_M",
     "AttachmentInfo",
     "CaseDetail",
@@ -57,13 +60,18 @@ __all__ = [
     "NearbyCamera",
     "NearbyCase",
     "PendingExtension",
+    "RegistryLink",
+    "RegistryObjectRef",
     "TimelineEntry",
     "declined_squads_of",
     "load_case_detail",
     "open_cases_near",
+    "registry_link",
 ]
 
 NEARBY_CAMERA_RADIUS_M = 300.0
+LINK_RADIUS_M = 150.0
+"""Registry objects closer than this to a case are offered for linking it (关联台账)."""
 PREVIEW_MAX_BYTES = 2_000_000  # stored photos up to this size travel with the detail
 """Cameras closer than this to a case are listed on its detail view."""
 
@@ -150,6 +158,31 @@ class PendingExtension:
 
 
 @dataclass(frozen=True)
+class RegistryObjectRef:
+    """A registry object (台账) as the case panel names it; `distance_m` from the case."""
+
+    id: int
+    kind: str  # domain.registries.KINDS key
+    kind_label: str  # 违法建设, …
+    code: str
+    name: str
+    status: str
+    status_label: str
+    colour: str  # the status colour on the map
+    distance_m: float | None = None
+
+
+@dataclass(frozen=True)
+class RegistryLink:
+    """The object a case is about, and the objects it could be linked to: those of the
+    registries its category is usually about first, then any other within the radius;
+    nearest first within each group (the linked object is not a candidate)."""
+
+    linked: RegistryObjectRef | None
+    candidates: tuple[RegistryObjectRef, ...] = ()
+
+
+@dataclass(frozen=True)
 class CaseDetail:
     """One case with everything its detail view shows; plain values only."""
 
@@ -203,6 +236,7 @@ class CaseDetail:
     nearby_cameras: tuple[NearbyCamera, ...]
     declined_squads: frozenset[int] = frozenset()  # squads that declined it (退回)
     pending_extension: PendingExtension | None = None  # while the state is extension_requested
+    registry: RegistryLink | None = None  # 关联台账 (None: not read)
 
     @property
     def overdue(self) -> bool:
@@ -226,6 +260,44 @@ def case_deadline_state(state: str, deadline_at: datetime | None, now: datetime)
     return deadline_state(deadline_at, now, paused=False)
 
 
+def _ref(o: ObjectRow, distance_m: float | None = None) -> RegistryObjectRef:
+    spec = KINDS[o.kind]
+    status = next((st for st in spec.statuses if st.key == o.status), None)
+    return RegistryObjectRef(
+        o.id, o.kind, spec.label, o.code, o.name, o.status,
+        status.label if status else o.status, status.colour if status else "#ffffff",
+        distance_m,
+    )
+
+
+def registry_link(
+    registries: RegistryService,
+    case_id: int,
+    lon: float,
+    lat: float,
+    category_code: str,
+    *,
+    radius_m: float = LINK_RADIUS_M,
+    limit: int = 10,
+) -> RegistryLink:
+    """The registry object case `case_id` is linked to and the candidates near (lon, lat):
+    objects of `registries.kinds_for_category(category_code)` first, then any kind within
+    `radius_m`; nearest first in each group. A database read."""
+    linked_row = registries.object_of_case(case_id)
+    skip = {linked_row.id} if linked_row is not None else set()
+    kinds = registries.kinds_for_category(category_code)
+    found: list[RegistryObjectRef] = []
+    for wanted in ([kinds] if kinds else []) + [None]:
+        for o, d in registries.near(lon, lat, kinds=wanted, radius_m=radius_m, limit=limit):
+            if o.id not in skip:
+                skip.add(o.id)
+                found.append(_ref(o, d))
+    linked = None
+    if linked_row is not None:
+        linked = _ref(linked_row, haversine_m(lon, lat, linked_row.lon, linked_row.lat))
+    return RegistryLink(linked, tuple(found[:limit]))
+
+
 def load_case_detail(
     store: Store,
     catalogue: Catalogue,
@@ -233,8 +305,19 @@ def load_case_detail(
     now: datetime,
     *,
     camera_radius_m: float = NEARBY_CAMERA_RADIUS_M,
+    registries: RegistryService | None = None,
 ) -> CaseDetail:
-    """The case `case_id` with its trail, attachments and nearby cameras; `NotFound` if absent."""
+    """The case `case_id` with its trail, attachments, nearby cameras and its registry
+    object with the candidates for one (`registry_link`); `NotFound` if absent."""
+    detail = _load_case_detail(store, catalogue, case_id, now, camera_radius_m)
+    registries = registries if registries is not None else RegistryService(store)
+    link = registry_link(registries, case_id, detail.lon, detail.lat, detail.category_code)
+    return replace(detail, registry=link)
+
+
+def _load_case_detail(
+    store: Store, catalogue: Catalogue, case_id: int, now: datetime, camera_radius_m: float
+) -> CaseDetail:
     with store.read() as s:
         case = s.get(Case, case_id)
         if case is None:

@@ -6,8 +6,11 @@ The UI never queries the database itself: a worker builds a `CitySnapshot` (see
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 Ring = tuple[tuple[float, float], ...]  # (lon, lat) WGS-84, closed or open
 
@@ -97,6 +100,33 @@ class ZoneRow:
     name: str
     rings: tuple[Ring, ...]
     squad_name: str | None = None
+
+
+@dataclass(frozen=True)
+class RegistryRow:
+    """An object of one of the city's registries (台账) as the map draws it: its place (a
+    point, and for an illegal building its footprint ring), its status and attributes."""
+
+    id: int
+    kind: str  # domain.registries.KINDS key
+    code: str
+    name: str
+    status: str
+    lon: float
+    lat: float
+    footprint: Ring | None = None  # (lon, lat) exterior ring, WGS-84; None: a point
+    address: str = ""
+    attrs: Mapping[str, Any] = field(default_factory=dict, hash=False)  # JSON values
+
+    @classmethod
+    def of(cls, o: Any) -> RegistryRow:
+        """From a `services.registries.ObjectRow` (or anything with its attributes)."""
+        footprint = None
+        if o.geometry:
+            coords = json.loads(o.geometry)["coordinates"][0]
+            footprint = tuple((float(x), float(y)) for x, y, *_ in coords)
+        return cls(o.id, o.kind, o.code, o.name, o.status, float(o.lon), float(o.lat),
+                   footprint, o.address or "", dict(o.attrs or {}))
 
 
 @dataclass(frozen=True)

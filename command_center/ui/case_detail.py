@@ -3,13 +3,14 @@
 `CaseDetailPanel.show_detail(detail, roles)` shows a `services.case_detail.CaseDetail`. The
 panel never calls a service: its buttons only emit signals, and which actions it offers is
 asked of the domain (`workflow.allowed_actions`, `workflow.NOTE_REQUIRED`). Actions that need
-more than a reason (dispatch: a squad; an extension: an amount; a judicial transfer: the
-body) are emitted as they are, and the receiver asks for the rest.
+more than a reason (dispatch: a squad; an extension: an amount) are emitted as they are,
+and the receiver asks for the rest; a judicial transfer (`ASKS_OWN_NOTE`) is emitted without
+a note, its dialog asking for the body, the documents and the reason together.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QScrollArea,
     QTreeWidget,
@@ -37,7 +39,9 @@ from PySide6.QtWidgets import (
 from command_center.domain.deadline_state import DeadlineState
 from command_center.domain.workflow import NOTE_REQUIRED, Action, CaseState, Role, allowed_actions
 from command_center.map.layers import CameraLayer, CaseLayer, LayerList
-from command_center.services.case_detail import AttachmentInfo, CaseDetail
+from command_center.services.case_detail import AttachmentInfo, CaseDetail, RegistryObjectRef
+from command_center.services.cases import Actor
+from command_center.services.registries import LINK_ROLES, RegistryService
 from command_center.services.snapshot import CameraRow, CaseRow
 from command_center.ui.case_queue import state_name
 from command_center.ui.feature_details import format_span
@@ -50,11 +54,15 @@ __all__ = [
     "SOURCE_NAMES",
     "CaseDetailPanel",
     "action_name",
+    "connect_registry_link",
     "role_name",
     "source_name",
 ]
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
+# Actions whose receiver asks for the reason in its own dialog (with the rest it needs):
+# the panel emits them without a note.
+ASKS_OWN_NOTE: frozenset[Action] = frozenset({Action.TRANSFER_JUDICIAL})
 THUMB = QSize(96, 72)
 MAP_HALF_SIZE_M = 320.0  # the small map shows ~640 m top to bottom: the 300 m cameras fit
 
@@ -217,6 +225,7 @@ class CaseDetailPanel(QWidget):
     actionRequested = Signal(str, int, str)  # noqa: N815
     openCameraRequested = Signal(int)  # noqa: N815
     openCamerasRequested = Signal(list)  # noqa: N815 — camera ids, nearest first
+    registryLinkRequested = Signal(int, object)  # noqa: N815 — case id, object id (None: unlink)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -298,6 +307,7 @@ class CaseDetailPanel(QWidget):
         self._cameras_layout = QVBoxLayout(self._cameras_host)
         self._cameras_layout.setContentsMargins(0, 0, 0, 0)
         self._cameras_layout.setSpacing(2)
+        self._build_registry_link(body)
 
         self._titles: dict[str, QLabel] = {}
         inner = QVBoxLayout(body)
@@ -310,6 +320,7 @@ class CaseDetailPanel(QWidget):
             ("photos", self.photos),
             ("timeline", self.timeline),
             ("cameras", self._cameras_host),
+            ("registry", self._registry_host),
         ):
             title = QLabel(body)
             title.setStyleSheet(f"color: {PALETTE.accent}; font-weight: bold; margin-top: 6px;")
@@ -399,6 +410,7 @@ class CaseDetailPanel(QWidget):
         self._fill_photos(detail.attachments)
         self._fill_timeline(detail)
         self._fill_cameras(detail)
+        self._fill_registry(detail)
         self._set_actions(offered_actions(detail.state, self._roles))
         self._retitle()
 
@@ -666,7 +678,7 @@ class CaseDetailPanel(QWidget):
         for i, action in enumerate(actions):
             button = QPushButton(action_name(action), self._actions_host)
             button.setObjectName(f"caseAction_{action.value}")
-            if action in NOTE_REQUIRED:
+            if action in NOTE_REQUIRED and action not in ASKS_OWN_NOTE:
                 button.setToolTip(self.tr("Asks for a reason first"))
             button.clicked.connect(lambda _=False, a=action: self._on_action(a))
             self._actions_layout.addWidget(button, i // 3, i % 3)
@@ -686,6 +698,7 @@ class CaseDetailPanel(QWidget):
             "photos": self.tr("Photos and snapshots"),
             "timeline": self.tr("Trail"),
             "cameras": self.tr("Nearest cameras"),
+            "registry": self.tr("Registry object"),
         }
         for key, text in titles.items():
             self._titles[key].setText(text)
@@ -697,7 +710,7 @@ class CaseDetailPanel(QWidget):
         if detail is None:
             return
         note = ""
-        if action in NOTE_REQUIRED:
+        if action in NOTE_REQUIRED and action not in ASKS_OWN_NOTE:
             text, ok = QInputDialog.getText(
                 self,
                 action_name(action),
@@ -729,6 +742,119 @@ class CaseDetailPanel(QWidget):
             else:
                 self.clear()
         super().changeEvent(event)
+
+
+    # -- 关联台账: the registry object the case is about ---------------------------------
+    def _build_registry_link(self, parent: QWidget) -> None:
+        self._registry_host = QWidget(parent)
+        self._registry_host.setObjectName("caseRegistryLink")
+        self.registry_label = QLabel(self._registry_host)
+        self.registry_label.setObjectName("caseRegistryObject")
+        self.registry_label.setWordWrap(True)
+        self.registry_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.link_button = QPushButton(self._registry_host)
+        self.link_button.setObjectName("caseRegistryLinkButton")
+        self.link_button.clicked.connect(self._offer_candidates)
+        self.unlink_button = QPushButton(self._registry_host)
+        self.unlink_button.setObjectName("caseRegistryUnlinkButton")
+        self.unlink_button.clicked.connect(self._unlink)
+        self.link_menu: QMenu | None = None  # the candidates offered by the latest 关联…
+        box = QHBoxLayout(self._registry_host)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.registry_label, 1)
+        box.addWidget(self.link_button)
+        box.addWidget(self.unlink_button)
+
+    def registry_candidates(self) -> list[RegistryObjectRef]:
+        """The objects 关联… offers for the case shown, in the order offered."""
+        link = self._detail.registry if self._detail is not None else None
+        return list(link.candidates) if link is not None else []
+
+    def may_link(self) -> bool:
+        return bool(set(self._roles) & LINK_ROLES)
+
+    def _fill_registry(self, d: CaseDetail) -> None:
+        link = d.registry
+        self._registry_host.setVisible(link is not None)
+        self._titles["registry"].setVisible(link is not None)
+        if link is None:
+            return
+        linked = link.linked
+        if linked is None:
+            self.registry_label.setText(self.tr("Not linked"))
+            self.registry_label.setStyleSheet(f"color: {PALETTE.muted};")
+        else:
+            self.registry_label.setText(_object_text(linked))
+            self.registry_label.setStyleSheet(f"color: {PALETTE.text};")
+        allowed = self.may_link()
+        self.link_button.setText(self.tr("Link…"))
+        self.unlink_button.setText(self.tr("Unlink"))
+        self.link_button.setVisible(allowed)
+        self.unlink_button.setVisible(allowed and linked is not None)
+        self.link_button.setEnabled(bool(link.candidates))
+        self.link_button.setToolTip(
+            "" if link.candidates else self.tr("No registry object within 150 m")
+        )
+
+    def _offer_candidates(self) -> None:
+        """关联…: a menu of the candidates; choosing one asks for the link."""
+        detail = self._detail
+        if detail is None or not self.may_link():
+            return
+        if self.link_menu is not None:
+            self.link_menu.deleteLater()
+        menu = QMenu(self)
+        for ref in self.registry_candidates():
+            action = menu.addAction(_object_text(ref, with_distance=True))
+            action.setData(ref.id)
+            action.triggered.connect(
+                lambda _=False, oid=ref.id: self.registryLinkRequested.emit(detail.id, oid)
+            )
+        self.link_menu = menu
+        menu.popup(self.link_button.mapToGlobal(self.link_button.rect().bottomLeft()))
+
+    def _unlink(self) -> None:
+        detail = self._detail
+        if detail is not None and self.may_link() and detail.registry and detail.registry.linked:
+            self.registryLinkRequested.emit(detail.id, None)
+
+
+def _object_text(ref: RegistryObjectRef, *, with_distance: bool = False) -> str:
+    """The object in one line (违法建设 · WJ000001 · name · 已发现), with its distance."""
+    text = f"{ref.kind_label} · {ref.code} · {ref.name} · {ref.status_label}"
+    if with_distance and ref.distance_m is not None:
+        text += f" · {round(ref.distance_m)} m"
+    return text
+
+
+def connect_registry_link(
+    panel: CaseDetailPanel,
+    registries: RegistryService,
+    run: Callable[..., object],
+    actor: Callable[[], Actor | None],
+    *,
+    on_linked: Callable[[int], object],
+) -> None:
+    """Carry the panel's 关联台账 requests to `registries.link_case` on the worker: `run(fn,
+    on_done, on_error)` (a `TaskManager.run`), as `actor()` (None: the operator's roles may
+    not link; nothing is done). `on_linked(case id)` shows the case again; a refusal is
+    shown under the actions."""
+
+    def failed(exc: BaseException) -> None:
+        panel.actions_hint.setText(str(exc))
+        panel.actions_hint.show()
+
+    def link(case_id: int, object_id: object) -> None:
+        who = actor()
+        if who is None or who.role not in LINK_ROLES:
+            failed(PermissionError(QCoreApplication.translate(
+                "CaseDetailPanel", "Your roles may not link cases to registry objects.")))
+            return
+        target = None if object_id is None else int(object_id)  # type: ignore[call-overload]
+        run(lambda: registries.link_case(who, case_id, target),
+            lambda _changes: on_linked(case_id), failed)
+
+    panel.registryLinkRequested.connect(link)
 
 
 def _discard(widget: QWidget | None) -> None:

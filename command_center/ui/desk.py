@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
@@ -34,11 +34,13 @@ from command_center.services.case_detail import (
 )
 from command_center.services.cases import Actor, CaseService
 from command_center.services.changes import ConflictError
+from command_center.services.judicial import JudicialService
 from command_center.services.queries import case_states
 from command_center.services.squads import SquadService
 from command_center.store.engine import Store
 from command_center.ui.case_detail import CaseDetailPanel, time_unit_name
 from command_center.ui.dispatch_dialog import DispatchDialog
+from command_center.ui.judicial_dialog import TransferDialog
 from command_center.ui.main_window import MainWindow
 from command_center.ui.report_dialog import ReportDialog, ReportRequest
 from command_center.ui.taskman import TaskManager
@@ -60,7 +62,6 @@ def _unit_type(catalogue: Catalogue, code: str) -> str | None:
     category = catalogue.get(code)
     return category.responsible_unit_type if category else None
 
-JUDICIAL_BODIES = ("police", "procuratorate", "court")
 # Every step has a key, so the desk works without the mouse (the queue: arrows, Enter).
 ACTION_KEYS: dict[Action, str] = {
     Action.REGISTER: "F2",
@@ -102,6 +103,7 @@ class Desk(QObject):
             window, store, catalogue, tasks, clock)
         self.cases = CaseService(store, catalogue, calendar, clock=clock, workstation=workstation)
         self.squads = SquadService(store, clock=clock, workstation=workstation)
+        self.judicial = JudicialService(store, self.cases, clock=clock, workstation=workstation)
         self.panel = CaseDetailPanel()
         self.dock = window.install_case_detail(self.panel)
         self.detail: CaseDetail | None = None
@@ -256,13 +258,8 @@ class Desk(QObject):
                 return
             extra["amount"] = amount
         elif action is Action.TRANSFER_JUDICIAL:
-            names = [self.tr("Police"), self.tr("Procuratorate"), self.tr("Court")]
-            name, ok = QInputDialog.getItem(
-                self.window, self.tr("Transfer to judicial body"), self.tr("To:"), names, 0, False
-            )
-            if not ok:
-                return
-            extra["body"] = JUDICIAL_BODIES[names.index(name)]
+            self.transfer_judicial(actor, case_id, note)
+            return
         method = getattr(self.cases, action.value)
         params = inspect.signature(method).parameters
         kw: dict[str, Any] = dict(extra)
@@ -272,6 +269,29 @@ class Desk(QObject):
             kw["expected_version"] = self.detail.version
         self.tasks.run(lambda: method(actor, case_id, **kw), lambda _c: self._acted(case_id),
                        lambda exc: self._act_failed(case_id, exc))
+
+    # -- judicial hand-over (司法衔接)
+
+    def transfer_judicial(self, actor: Actor, case_id: int, note: str = "") -> TransferDialog:
+        """移送司法: the transfer dialog (body, documents sent, reason) for the open case,
+        window-modal; the case reloads once it is transferred, or after a refusal that may
+        mean it changed meanwhile."""
+        detail = self.detail if self.detail is not None and self.detail.id == case_id else None
+        label = (
+            " · ".join(p for p in (detail.case_no, detail.category_name, detail.address) if p)
+            if detail is not None else str(case_id)
+        )
+        dialog = TransferDialog(
+            self.judicial, actor, case_id, label, self.tasks.run, self.window,
+            expected_version=detail.version if detail is not None else None, note=note,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(lambda _changes: self._acted(case_id))
+        dialog.rejected.connect(
+            lambda: self.open_case(case_id) if dialog.last_error is not None else None
+        )
+        dialog.open()
+        return dialog
 
     def ask_extension_amount(self, case_id: int) -> float | None:
         """Show what the squad asked (how much, who, when, why) and let the approver grant

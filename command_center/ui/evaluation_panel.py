@@ -362,16 +362,12 @@ class EvaluationPanel(QWidget):
 
     def export(self, path: Path) -> None:
         """Write the ranking to `path` (.xlsx by its name, else CSV) on the worker."""
-        from command_center.interop.tables import write_csv, write_xlsx
+        from command_center.interop.tables import write_table
 
         header, rows = self.ranking_table()
         path = Path(path)
         sheet = self.kind.currentText() or "Ranking"
-        job: Callable[[], Any] = (
-            (lambda: write_xlsx(path, header, rows, sheet=sheet)) if path.suffix.lower() == ".xlsx"
-            else (lambda: write_csv(path, header, rows))
-        )
-        self.submit(job, lambda written: self.message.setText(
+        self.submit(lambda: write_table(path, header, rows, sheet=sheet), lambda written: self.message.setText(
             self.tr("Saved {path}").format(path=written)), self._failed)
 
     def _ask_and_export(self) -> None:

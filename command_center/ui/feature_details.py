@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from command_center.domain.deadline_state import DeadlineState, deadline_state
 from command_center.domain.grid import GridCode, GridCodeError
+from command_center.domain.registries import KINDS
 from command_center.domain.workflow import PAUSED_STATES
 from command_center.map.search import (
     KIND_CAMERA,
@@ -34,7 +35,7 @@ from command_center.map.search import (
     BBox,
     point_bbox,
 )
-from command_center.services.snapshot import CameraRow, CaseRow, SquadRow
+from command_center.services.snapshot import CameraRow, CaseRow, RegistryRow, SquadRow
 from command_center.ui.case_queue import format_deadline, state_name
 from command_center.ui.map_search import kind_name
 from command_center.ui.squad_board import status_name
@@ -95,7 +96,8 @@ def _lonlat(lon: float, lat: float) -> str:
 class FeatureDetailsPanel(QWidget):
     """Side panel describing one selected map feature.
 
-    Call `show_case`, `show_camera`, `show_squad` or `show_grid`; `clear` returns to the
+    Call `show_case`, `show_camera`, `show_squad`, `show_registry_object` or `show_grid`;
+    `clear` returns to the
     hint. `set_district_names` lets district codes show as names.
 
     Signals:
@@ -257,6 +259,42 @@ class FeatureDetailsPanel(QWidget):
         bbox = point_bbox(row.lon, row.lat) if has_position else None  # type: ignore[arg-type]
         self._set(KIND_SQUAD, row.id, row.name, bbox, rows)
 
+    def show_registry_object(self, row: RegistryRow, *, overdue: bool = False) -> None:
+        """An object of a registry (台账): code, name, status (in its map colour, and
+        whether it is past its deadline) and the kind's key attributes."""
+        spec = KINDS[row.kind]
+        status = next((s for s in spec.statuses if s.key == row.status), None)
+        shown = status.label if status is not None else row.status
+        if overdue:
+            shown += " · " + self.tr("Overdue")
+        rows: list[tuple[str, str, str | None]] = [
+            (self.tr("Code"), row.code, None),
+            (self.tr("Name"), row.name, None),
+            (self.tr("Status"), "● " + shown,
+             PALETTE.danger if overdue else status.colour if status else None),
+        ]
+        keys = spec.list_fields or tuple(f.key for f in spec.fields if f.required)
+        for key in keys:
+            value = row.attrs.get(key)
+            if value is None or value == "":
+                continue
+            f = spec.field(key)
+            text = f.choice_label(value) if f.type == "choice" else str(value)
+            if f.type == "float" and isinstance(value, float):
+                text = f"{value:g}"
+            rows.append((f.label, f"{text} {f.unit}".strip(), None))
+        if row.address:
+            rows.append((self.tr("Address"), row.address, None))
+        rows.append((self.tr("Position"), _lonlat(row.lon, row.lat), None))
+        if row.footprint:
+            lons = [p[0] for p in row.footprint]
+            lats = [p[1] for p in row.footprint]
+            bbox: BBox = (min(lons), min(lats), max(lons), max(lats))
+        else:
+            bbox = point_bbox(row.lon, row.lat)
+        self._set("registry", row.id, f"{row.code} · {row.name}", bbox, rows)
+        self.kind_label.setText(spec.label)
+
     def show_grid(
         self,
         code: str,
@@ -319,8 +357,13 @@ class FeatureDetailsPanel(QWidget):
         self.title_label.setText(title)
         self.title_label.setVisible(bool(title))
         self.hint_label.hide()
-        while self.form.rowCount():
-            self.form.removeRow(0)
+        while self.form.rowCount():  # deleted later, never at once (see registry_panel)
+            taken = self.form.takeRow(0)
+            for item in (taken.labelItem, taken.fieldItem):
+                widget = item.widget() if item is not None else None
+                if widget is not None:
+                    widget.hide()
+                    widget.deleteLater()
         self._fields = [(label, value) for label, value, _ in rows]
         for label, value, color in rows:
             name = QLabel(label, self._form_host)

@@ -49,7 +49,7 @@ from PySide6.QtWidgets import (
 
 from command_center.domain.calendar import CST
 from command_center.domain.catalogue import Catalogue
-from command_center.interop.tables import write_csv, write_xlsx
+from command_center.interop.tables import write_table
 from command_center.services import kpi
 from command_center.services.kpi import ClosureTimes, DailyCount, KpiRange, OnTimeRow
 from command_center.services.snapshot import CaseRow
@@ -1035,12 +1035,8 @@ class KpiDashboard(QWidget):
         header, rows = self.case_table_rows() if what == "cases" else self.figure_table_rows()
         path = Path(path)
         sheet = self.tr("Cases") if what == "cases" else self.tr("Figures")
-        if path.suffix.lower() == ".xlsx":
-            job: Callable[[], Any] = lambda: write_xlsx(path, header, rows, sheet=sheet)  # noqa: E731
-        else:
-            job = lambda: write_csv(path, header, rows)  # noqa: E731
         self.submit(
-            job,
+            lambda: write_table(path, header, rows, sheet=sheet),
             lambda written: self.case_caption.setText(self.tr("Saved {path}").format(path=written)),
             lambda exc: self.case_caption.setText(
                 self.tr("Could not save the table: {error}").format(error=exc)

@@ -27,7 +27,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QBrush, QCloseEvent, QColor, QPainter, QPixmap
+from PySide6.QtGui import QBrush, QCloseEvent, QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -47,8 +47,16 @@ from command_center.map.drawers import (
     CAMERA_LOST,
     COMPONENT_SYMBOL,
     EVENT_CLASS_SYMBOLS,
+    REGISTRY_OVERDUE,
 )
-from command_center.map.layers import Layer, LayerList, Signal, TileLayer, UnitGridLayer
+from command_center.map.layers import (
+    Layer,
+    LayerList,
+    RegistryLayer,
+    Signal,
+    TileLayer,
+    UnitGridLayer,
+)
 from command_center.map.palette import (
     CHOROPLETH_COLORS,
     DEADLINE_COLORS,
@@ -275,6 +283,8 @@ class LayerListModel(QAbstractListModel):
 
     @staticmethod
     def _label(layer: Layer) -> str:
+        if isinstance(layer, RegistryLayer):
+            return layer.spec.label  # the registry's own (Chinese) name, e.g. 违法建设
         label = kind_label(layer.kind)
         # a second layer of a kind (or a renamed one) is told apart by its name
         return label if layer.name == layer.kind else f"{label} ({layer.name})"
@@ -413,6 +423,19 @@ def _swatch_icon(color: str, *, line: bool = False, size: int = SWATCH_PX) -> QP
     return pixmap
 
 
+def _ring_icon(color: str, size: int = SWATCH_PX) -> QPixmap:
+    """An open ring: the mark round a registry object past its deadline."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor(color), 2.5))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawEllipse(2, 2, size - 4, size - 4)
+    painter.end()
+    return pixmap
+
+
 def _symbol_icon(symbol: str, size: int = SWATCH_PX) -> QPixmap:
     """The map's scatter symbol, in a neutral colour (colour is the deadline, above)."""
     pixmap = QPixmap(size, size)
@@ -512,6 +535,8 @@ class LayerLegend(QWidget):
                 (CAMERA_LOST, QT_TRANSLATE_NOOP("LayerLegend", "Signal lost")),
             ):
                 self._add_swatch(colour, QCoreApplication.translate("LayerLegend", label))
+        elif isinstance(layer, RegistryLayer):
+            self._add_registry(layer)
         elif layer.kind in LEGEND_LINE_COLORS:
             self._add_swatch(LEGEND_LINE_COLORS[layer.kind], kind_label(layer.kind), line=True)
         elif isinstance(layer, TileLayer):
@@ -521,6 +546,28 @@ class LayerLegend(QWidget):
                 else QCoreApplication.translate("LayerLegend", "No tiles: the vector map alone")
             )
             self._add_text(text)
+
+    def _add_registry(self, layer: RegistryLayer) -> None:
+        """A swatch per status in the map's colour, the kind's symbol, the overdue ring."""
+        spec = layer.spec
+        for status in spec.statuses:
+            self._add_swatch(status.colour, status.label)
+        self._add_symbol(spec.symbol, spec.label)
+        self._add_ring(
+            REGISTRY_OVERDUE, QCoreApplication.translate("LayerLegend", "Past its deadline")
+        )
+        if spec.geometry == "polygon":
+            self._add_text(
+                QCoreApplication.translate(
+                    "LayerLegend", "Footprints filled in the status colour; a dot at the centre"
+                )
+            )
+
+    def _add_ring(self, color: str, text: str) -> None:
+        ring = QLabel()
+        ring.setPixmap(_ring_icon(color))
+        self._row(ring, QLabel(text))
+        self.entries.append((color, text))
 
     def _clear(self) -> None:
         self.entries = []

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from command_center import __version__
-from command_center.domain.workflow import Role
+from command_center.domain.judicial import FEEDBACK_ROLES
+from command_center.domain.workflow import RULES, Action, Role
 from command_center.map.export_html import export_html
 from command_center.map.layers import frozen_copy
 from command_center.map.search import LAYER_KIND, SearchHit
@@ -44,6 +45,11 @@ from command_center.ui.taskman import TaskManager
 from command_center.ui.theme import PALETTE
 
 SNAPSHOT_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+# View → Judicial hand-over: who transfers (the workflow's rule), who records the feedback,
+# and supervisors.
+JUDICIAL_ROLES = RULES[Action.TRANSFER_JUDICIAL].roles | FEEDBACK_ROLES | {Role.SUPERVISOR}
+JUDICIAL_KEY = "Ctrl+Shift+Y"
+REGISTRIES_KEY = "Ctrl+Shift+R"  # View → 城市台账 (ui/registry_panel.py), every signed-in role
 NOTICE_MS = 20_000
 MIN_PANEL_SIZE = QSize(280, 160)  # docks may squeeze their panels down to this
 MIN_CENTRAL_SIZE = QSize(480, 320)  # how long an answer on the map (nearest cameras…) stays
@@ -68,6 +74,10 @@ class MainWindow(QMainWindow):
     operatorChanged = Signal()  # noqa: N815 — another operator works at this window now
     wallScreenRequested = Signal()  # noqa: N815 — open the hall's wall screen (view.wall_screen)
     analysisRequested = Signal()  # noqa: N815 — KPIs, evaluation and plan targets (view.analysis)
+    importRequested = Signal()  # noqa: N815 — import cases/cameras from a file (file.import)
+    exportRequested = Signal()  # noqa: N815 — export cases/cameras to a file (file.export)
+    judicialRequested = Signal()  # noqa: N815 — the judicial hand-over list (view.judicial)
+    registriesRequested = Signal()  # noqa: N815 — the city's registries (view.registries)
 
     def __init__(
         self,
@@ -313,6 +323,22 @@ class MainWindow(QMainWindow):
                 lambda: self.export_map_html(),
                 {"shortcut": "Ctrl+Shift+H"},
             ),
+            # -- data files in and out (ui/import_dialog.py, opened by ui/run.py)
+            (
+                "file.import",
+                QT_TRANSLATE_NOOP("Actions", "&Import…"),
+                self.importRequested.emit,
+                {"roles": frozenset({Role.SHIFT_CHIEF, Role.ADMIN})},
+            ),
+            (
+                "file.export",
+                QT_TRANSLATE_NOOP("Actions", "E&xport data…"),
+                self.exportRequested.emit,
+                {
+                    "roles": frozenset({Role.SUPERVISOR, Role.SHIFT_CHIEF, Role.DISPATCHER,
+                                        Role.ADMIN}),
+                },
+            ),
             (
                 "view.fullscreen",
                 QT_TRANSLATE_NOOP("Actions", "Full screen"),
@@ -334,6 +360,18 @@ class MainWindow(QMainWindow):
                     "roles": frozenset({Role.SUPERVISOR, Role.SHIFT_CHIEF, Role.DISPATCHER,
                                         Role.ADMIN}),
                 },
+            ),
+            (
+                "view.judicial",
+                QT_TRANSLATE_NOOP("Actions", "&Judicial hand-over…"),
+                self.judicialRequested.emit,
+                {"shortcut": JUDICIAL_KEY, "roles": JUDICIAL_ROLES},
+            ),
+            (
+                "view.registries",
+                QT_TRANSLATE_NOOP("Actions", "City &registries…"),
+                self.registriesRequested.emit,
+                {"shortcut": REGISTRIES_KEY, "roles": frozenset(Role)},
             ),
             (
                 "cases.refresh",

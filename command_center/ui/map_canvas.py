@@ -43,6 +43,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QLabel, QMenu, QToolTip, QVBoxLayout, QWidget
 
 from command_center.domain.geo import CRS, convert, haversine_m, haversine_m_array
+from command_center.domain.registries import KINDS
 from command_center.map.layers import LayerList
 from command_center.map.projection import ground_metres, project, scale_bar, unproject
 from command_center.map.scene import MapScene
@@ -361,7 +362,15 @@ class MapCanvas(QWidget):
         return float(x[0]), float(y[0])
 
     def _rows(self, kind: str) -> Mapping[int, Any] | None:
-        """The id → row mapping of the cases, cameras or squads layer (read-only view)."""
+        """The id → row mapping of the cases, cameras or squads layer (read-only view);
+        for "registry", the objects of every registry layer (ids are unique across them)."""
+        if kind == "registry":
+            return {
+                key: row
+                for layer in self.layers
+                if layer.kind == kind
+                for key, row in layer.objects.items()  # type: ignore[attr-defined]
+            }
         for layer in self.layers:
             if layer.kind == kind:
                 return getattr(layer, kind)
@@ -620,6 +629,10 @@ class MapCanvas(QWidget):
             return f"{row.name} ({row.code})" + (f" · {names[state]}" if state in names else "")
         if kind == "squads":
             return f"{row.name} · {row.unit_name}"
+        if kind == "registry":
+            spec = KINDS[row.kind]
+            status = next((s.label for s in spec.statuses if s.key == row.status), row.status)
+            return f"{spec.label} · {row.code} · {row.name} · {status}"
         return str(key)
 
     def _on_rubber_band(self, rect: QRectF) -> None:

@@ -8,7 +8,7 @@ replaced, and only when their data differ.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 
 import numpy as np
@@ -20,12 +20,14 @@ from command_center.map.layers import (
     CaseLayer,
     HeatmapLayer,
     LayerList,
+    RegistryLayer,
     SquadLayer,
     UnitGridLayer,
     default_layers,
+    registry_layers,
 )
 from command_center.map.search import LAYER_KIND, SearchHit, SearchIndex
-from command_center.services.snapshot import CitySnapshot
+from command_center.services.snapshot import CitySnapshot, RegistryRow
 from command_center.ui.map_canvas import MapCanvas
 from command_center.ui.map_search import MapSearchBox
 from command_center.ui.minimap import OverviewMap
@@ -68,6 +70,8 @@ class MapPanel(QWidget):
         self.setObjectName("mapPanel")
         self.clock = clock
         self.layers: LayerList = default_layers(tile_source)
+        for layer in registry_layers():  # the registries (台账) under cameras, cases, squads
+            self.layers.insert(self.layers.index("cameras"), layer)
         self.canvas = MapCanvas(self.layers, self, drawers=dict(drawers or {}), clock=clock)
         self.index = SearchIndex.from_layers(self.layers)
         self.index.attach(self.layers)
@@ -158,6 +162,18 @@ class MapPanel(QWidget):
                 self._homed = True
                 self.canvas.set_home(*box)
                 self.canvas.home()
+
+    def set_registry_objects(self, rows: Iterable[RegistryRow]) -> None:
+        """Every registry's objects (as read after a change to them): each registry layer
+        whose objects differ is replaced, once; the others stay as they are."""
+        by_kind: dict[str, list[RegistryRow]] = {}
+        for row in rows:
+            by_kind.setdefault(row.kind, []).append(row)
+        for layer in self.layers:
+            if isinstance(layer, RegistryLayer):
+                new = by_kind.get(layer.registry, [])
+                if dict(layer.objects) != {r.id: r for r in new}:
+                    layer.set_objects(new)
 
     def _set_static(self, name: str, key: object, apply: Callable[[], None]) -> None:
         if self._static_keys.get(name) != key:

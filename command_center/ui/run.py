@@ -112,14 +112,22 @@ SIMULATOR_INTERVAL_S = 5.0  # the demo city moves on this often
 CHANGE_DEBOUNCE_MS = 100  # changes that arrive together reload the picture once
 
 
-def _follow_changes(store: Store, window: MainWindow, refresh: Callable[[], None]) -> ChangeFeed:
+def _follow_changes(
+    store: Store,
+    window: MainWindow,
+    refresh: Callable[[], None],
+    on_changes: Callable[[list], None] | None = None,
+) -> ChangeFeed:
     """Reload the picture when any workstation commits a change (LISTEN/NOTIFY on PostgreSQL,
-    a poll of the change log on SQLite); say so when the database is lost and found again."""
+    a poll of the change log on SQLite); say so when the database is lost and found again.
+    `on_changes` sees each batch of logged changes first (which tables changed)."""
     signals = ChangeSignals(window)
     debounce = QTimer(window)
     debounce.setSingleShot(True)
     debounce.setInterval(CHANGE_DEBOUNCE_MS)
     debounce.timeout.connect(refresh)
+    if on_changes is not None:
+        signals.changed.connect(on_changes)
     signals.changed.connect(lambda rows: debounce.start())
 
     def status(state: str, reason: str) -> None:
@@ -168,6 +176,35 @@ def _follow_positions(
     )
     feed.start()
     return feed
+
+
+def _follow_parking(
+    live: LiveSettings, store: Store, clock: Callable[[], datetime]
+) -> Any | None:
+    """Car-park occupancy (live/parking_feed.py), written to the registry off the GUI thread:
+    from the configured MQTT broker (`{prefix}/parking/{code}/occupancy`, the prefix beside
+    the squads'), or, with no broker and the demo simulator on, drifted along the daily curve
+    on the simulator's clock. Returns what to `stop()` at exit, or None."""
+    from command_center.live.parking_feed import MqttParkingFeed, OccupancyDrift, parking_prefix
+    from command_center.services.registries import RegistryService
+
+    if live.mqtt_host:
+        feed = MqttParkingFeed(
+            MqttSettings(
+                live.mqtt_host, live.mqtt_port, live.mqtt_username or None,
+                live.mqtt_password or None, live.mqtt_tls,
+                parking_prefix(live.mqtt_topic_prefix),
+            ),
+            RegistryService(store, clock=clock).record_occupancy,
+        )
+        feed.start()
+        return feed
+    if not live.simulator:
+        return None
+    drift = OccupancyDrift(RegistryService(store, clock=clock, workstation="simulator"))
+    thread = SimulatorThread(drift, interval=SIMULATOR_INTERVAL_S, clock=clock, name="demo-parking")
+    thread.start()
+    return thread
 
 
 def _install_orders(window: MainWindow, store: Store, tasks: TaskManager,
@@ -252,6 +289,217 @@ def _install_analysis_and_wall(
 
     window.analysisRequested.connect(open_analysis)
     window.wallScreenRequested.connect(open_wall)
+
+
+def _install_judicial(
+    window: MainWindow, desk: Desk, tasks: TaskManager, clock: Callable[[], datetime]
+) -> None:
+    """View → Judicial hand-over opens the list of transfers in its own window (one at a
+    time): it follows the operator, reloads with every new picture of the city, and a
+    double-clicked transfer opens its case on the desk."""
+    import shiboken6
+
+    from command_center.ui.judicial_panel import JudicialPanel
+
+    def follow_operator(panel: JudicialPanel) -> None:
+        op = window.operator
+        panel.set_operator(frozenset(op.roles) if op else frozenset(),
+                           op.person_id if op else None)
+
+    def open_judicial() -> None:
+        existing = getattr(window, "judicial_window", None)
+        if existing is not None:
+            existing.show()
+            existing.raise_()
+            return
+        panel = JudicialPanel(desk.judicial, tasks.run, clock=clock)
+        panel.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        panel.resize(1280, 720)
+        follow_operator(panel)
+        panel.caseActivated.connect(window.caseActivated)
+        panel.changed.connect(window.refreshRequested)
+        operator = window.operatorChanged.connect(lambda: follow_operator(panel))
+        snapshot = window.snapshotApplied.connect(panel.reload)
+
+        def closed(*_args: object) -> None:
+            if not shiboken6.isValid(window):  # the window went first (the app quits)
+                return
+            window.operatorChanged.disconnect(operator)
+            window.snapshotApplied.disconnect(snapshot)
+            window.judicial_window = None  # type: ignore[attr-defined]
+
+        panel.destroyed.connect(closed)
+        window.judicial_window = panel  # type: ignore[attr-defined]
+        panel.reload()
+        panel.show()
+
+    window.judicialRequested.connect(open_judicial)
+
+
+def _install_interop(
+    window: MainWindow,
+    store: Store,
+    catalogue: Catalogue,
+    tasks: TaskManager,
+    refresh: Callable[[], None],
+) -> None:
+    """File → Import… and File → Export… (ui/import_dialog.py): both run on the database
+    worker; a finished import reloads the picture of the city."""
+    from command_center.ui.import_dialog import ExportDialog, ImportDialog
+
+    def open_import() -> None:
+        dialog = ImportDialog(store, tasks.run, window, catalogue=catalogue)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.imported.connect(lambda _report: refresh())
+        dialog.open()
+
+    def open_export() -> None:
+        dialog = ExportDialog(store, tasks.run, window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    window.importRequested.connect(open_import)
+    window.exportRequested.connect(open_export)
+
+
+def _install_registry_window(
+    window: MainWindow,
+    store: Store,
+    catalogue: Catalogue,
+    tasks: TaskManager,
+    clock: Callable[[], datetime],
+) -> None:
+    """View → 城市台账 opens the registries' window (one at a time): it follows the operator,
+    reloads when the change log names registry objects or cases (its own change feed, while
+    it is open), opens a double-clicked linked case on the desk and centres the map on an
+    object; a new object starts at the centre of the map's view."""
+    import shiboken6
+
+    from command_center.live.changefeed import ChangeFeed, ChangeSignals
+    from command_center.services.registries import RegistryService
+    from command_center.ui.registry_panel import RegistryWindow
+
+    def follow_operator(panel: RegistryWindow) -> None:
+        op = window.operator
+        panel.set_operator(frozenset(op.roles) if op else frozenset(),
+                           op.person_id if op else None)
+
+    def view_centre() -> tuple[float, float]:
+        west, south, east, north = window.map_canvas.view_lonlat()
+        return (west + east) / 2, (south + north) / 2
+
+    def locate(object_id: int, kind: str, west: float, south: float, east: float,
+               north: float, label: str) -> None:
+        layers = window.map_panel.layers
+        if f"registry:{kind}" in layers:  # its registry's layer shows it
+            layers[f"registry:{kind}"].visible = True
+        window.map_canvas.fly_to(west, south, east, north)
+        window.map_canvas.select("registry", object_id)
+        window.map_canvas.show_notice(label, timeout_ms=8_000)
+        window.raise_()
+        window.activateWindow()
+
+    def open_registries() -> None:
+        existing = getattr(window, "registry_window", None)
+        if existing is not None:
+            existing.show()
+            existing.raise_()
+            return
+        panel = RegistryWindow(RegistryService(store, clock=clock), tasks.run, clock=clock,
+                               catalogue=catalogue, place=view_centre)
+        panel.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        follow_operator(panel)
+        panel.caseActivated.connect(window.caseActivated)
+        panel.locateRequested.connect(locate)
+        operator = window.operatorChanged.connect(lambda: follow_operator(panel))
+        signals = ChangeSignals(window)
+        signals.changed.connect(panel.on_changes)
+        feed = ChangeFeed(store, signals.changed.emit)
+        feed.start()
+
+        def closed(*_args: object) -> None:
+            feed.stop()
+            signals.deleteLater()
+            if not shiboken6.isValid(window):  # the window went first (the app quits)
+                return
+            window.operatorChanged.disconnect(operator)
+            window.registry_window = None  # type: ignore[attr-defined]
+
+        panel.destroyed.connect(closed)
+        window.registry_window = panel  # type: ignore[attr-defined]
+        panel.show()
+
+    window.registriesRequested.connect(open_registries)
+
+
+class _RegistryLoader:
+    """The registries (台账) on the map: read on the worker with the next picture of the city
+    when they may have changed (at start, and after a logged change to registry objects);
+    a click on one shows it in the details panel; the case panel links cases to them."""
+
+    TABLE = "registry_objects"
+
+    def __init__(
+        self, window: MainWindow, store: Store, tasks: TaskManager, clock: Callable[[], datetime]
+    ) -> None:
+        from command_center.services.registries import RegistryService
+
+        self.window, self.tasks, self.clock = window, tasks, clock
+        self.service = RegistryService(store, clock=clock)
+        self.stale = True
+        window.map_canvas.featureClicked.connect(self.show)
+
+    def changed(self, rows: list) -> None:
+        """A batch from the change feed: the registries are read again if it names them."""
+        if any(getattr(r, "table", None) == self.TABLE for r in rows):
+            self.stale = True
+
+    def submit(self) -> None:
+        """Queue a read of every registry object if they may have changed (before the
+        picture of the city, so that both show together)."""
+        if not self.stale:
+            return
+        self.stale = False
+        from command_center.services.snapshot import RegistryRow
+
+        service = self.service
+
+        def failed(exc: BaseException) -> None:
+            self.stale = True
+            log.error("could not load the registries: %s", exc)
+
+        self.tasks.run(
+            lambda: [RegistryRow.of(o) for o in service.objects()],
+            self.window.map_panel.set_registry_objects,
+            failed,
+        )
+
+    def show(self, kind: str, key: object) -> None:
+        if kind != "registry":
+            return
+        for layer in self.window.map_panel.layers:
+            row = getattr(layer, "objects", {}).get(key) if layer.kind == kind else None
+            if row is not None:
+                overdue = layer.is_overdue(row, self.clock().date())  # type: ignore[attr-defined]
+                self.window.details.show_registry_object(row, overdue=overdue)
+                self.window.details_dock.show()
+                return
+
+    def link_cases(self, desk: Desk) -> None:
+        """关联台账 on the case panel: link and unlink through the registry service as the
+        operator (a role that may link), then show the case again."""
+        from command_center.services.cases import Actor
+        from command_center.services.registries import LINK_ROLES
+        from command_center.ui.case_detail import connect_registry_link
+
+        def actor() -> Actor | None:
+            op = self.window.operator
+            roles = sorted(op.roles & LINK_ROLES) if op is not None else []
+            return Actor(op.person_id, roles[0]) if op is not None and roles else None
+
+        connect_registry_link(
+            desk.panel, self.service, self.tasks.run, actor, on_linked=desk.open_case
+        )
 
 
 def run_gui(
@@ -339,8 +587,11 @@ def run_gui(
             exit_code["value"] = 1
             app.quit()
 
+    registries = _RegistryLoader(window, store, tasks, clock)
+
     def refresh() -> None:
         if tasks.pending == 0:
+            registries.submit()
             tasks.run(lambda: load_snapshot(store, catalogue, clock()), shown, failed)
 
     if needs_seed:
@@ -366,7 +617,15 @@ def run_gui(
     window.desk = Desk(window, store, catalogue, calendar, tasks, clock=clock)
     video = VideoDesk(window, window.desk, store, catalogue, tasks, settings.video, clock=clock)
     _install_analysis_and_wall(window, store, catalogue, tasks, video, clock, tile_config)
-    feed = None if screenshot is not None else _follow_changes(store, window, refresh)
+    _install_interop(window, store, catalogue, tasks, refresh)
+    _install_judicial(window, window.desk, tasks, clock)
+    registries.link_cases(window.desk)
+    _install_registry_window(window, store, catalogue, tasks, clock)
+    feed = (
+        None
+        if screenshot is not None
+        else _follow_changes(store, window, refresh, registries.changed)
+    )
     squad_service = SquadService(store, clock=clock)
     positions = (
         None
@@ -390,6 +649,7 @@ def run_gui(
     )
     if simulator is not None:
         simulator.start()
+    parking = None if screenshot is not None else _follow_parking(settings.live, store, clock)
     timer.start()
 
     if screenshot is None:
@@ -439,6 +699,8 @@ def run_gui(
             feed.stop()
         if positions is not None:
             positions.stop()
+        if parking is not None:
+            parking.stop()
         if simulator is not None:
             simulator.stop()
         video.close()

@@ -56,6 +56,14 @@
         <translation>导出交互式地图 HTML(&amp;H)…</translation>
     </message>
     <message>
+        <source>&amp;Import…</source>
+        <translation>导入(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>E&amp;xport data…</source>
+        <translation>导出数据(&amp;X)…</translation>
+    </message>
+    <message>
         <source>Full screen</source>
         <translation>全屏</translation>
     </message>
@@ -66,6 +74,14 @@
     <message>
         <source>KPIs and &amp;evaluation…</source>
         <translation>统计与考评(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;Judicial hand-over…</source>
+        <translation>司法衔接(&amp;J)…</translation>
+    </message>
+    <message>
+        <source>City &amp;registries…</source>
+        <translation>城市台账(&amp;R)…</translation>
     </message>
     <message>
         <source>&amp;Refresh</source>
@@ -752,12 +768,36 @@
         <translation>附近摄像头</translation>
     </message>
     <message>
+        <source>Registry object</source>
+        <translation>台账对象</translation>
+    </message>
+    <message>
         <source>Reason for “{action}” on case {no}:</source>
         <translation>案卷 {no}「{action}」的原因：</translation>
     </message>
     <message>
         <source>“{action}” needs a reason; nothing was done.</source>
         <translation>「{action}」需要填写原因，未执行任何操作。</translation>
+    </message>
+    <message>
+        <source>Not linked</source>
+        <translation>未关联</translation>
+    </message>
+    <message>
+        <source>Link…</source>
+        <translation>关联…</translation>
+    </message>
+    <message>
+        <source>Unlink</source>
+        <translation>解除关联</translation>
+    </message>
+    <message>
+        <source>No registry object within 150 m</source>
+        <translation>150 米内没有台账对象</translation>
+    </message>
+    <message>
+        <source>Your roles may not link cases to registry objects.</source>
+        <translation>您的角色无权将案件关联到台账对象。</translation>
     </message>
 </context>
 <context>
@@ -1087,6 +1127,53 @@
     </message>
 </context>
 <context>
+    <name>CreateDialog</name>
+    <message>
+        <source>New — {kind}</source>
+        <translation>新建 — {kind}</translation>
+    </message>
+    <message>
+        <source>Enter a new object in {kind}; its code is assigned automatically.</source>
+        <translation>登记一个新的{kind}对象，编号自动生成。</translation>
+    </message>
+    <message>
+        <source>Name *</source>
+        <translation>名称 *</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Centre longitude *</source>
+        <translation>中心经度 *</translation>
+    </message>
+    <message>
+        <source>Longitude *</source>
+        <translation>经度 *</translation>
+    </message>
+    <message>
+        <source>Centre latitude *</source>
+        <translation>中心纬度 *</translation>
+    </message>
+    <message>
+        <source>Latitude *</source>
+        <translation>纬度 *</translation>
+    </message>
+    <message>
+        <source>Footprint width (east–west) *</source>
+        <translation>占地宽（东西）*</translation>
+    </message>
+    <message>
+        <source>Footprint length (north–south) *</source>
+        <translation>占地长（南北）*</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+</context>
+<context>
     <name>Desk</name>
     <message>
         <source>Not accepted {a} · due within 1 h {b} · overdue {c}</source>
@@ -1131,26 +1218,6 @@
     <message>
         <source>How much more time (in the category&apos;s time unit)?</source>
         <translation>需要延长多少时间（按该类别的时限单位）？</translation>
-    </message>
-    <message>
-        <source>Police</source>
-        <translation>公安机关</translation>
-    </message>
-    <message>
-        <source>Procuratorate</source>
-        <translation>检察机关</translation>
-    </message>
-    <message>
-        <source>Court</source>
-        <translation>人民法院</translation>
-    </message>
-    <message>
-        <source>Transfer to judicial body</source>
-        <translation>移送司法机关</translation>
-    </message>
-    <message>
-        <source>To:</source>
-        <translation>移送至：</translation>
     </message>
     <message>
         <source>{who} asked on {at} for {amount:g} {unit} more for case {no}:
@@ -1236,6 +1303,25 @@ Grant how much?</source>
     <message>
         <source>Dispatch</source>
         <translation>派遣</translation>
+    </message>
+</context>
+<context>
+    <name>EditDialog</name>
+    <message>
+        <source>Edit — {code}</source>
+        <translation>编辑 — {code}</translation>
+    </message>
+    <message>
+        <source>{kind} {code} (status: {status})</source>
+        <translation>{kind} {code}（状态：{status}）</translation>
+    </message>
+    <message>
+        <source>Name *</source>
+        <translation>名称 *</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
     </message>
 </context>
 <context>
@@ -1354,6 +1440,61 @@ Grant how much?</source>
     <message>
         <source>Weights saved.</source>
         <translation>权重已保存。</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>GeoJSON</source>
+        <translation>GeoJSON</translation>
+    </message>
+    <message>
+        <source>CSV</source>
+        <translation>CSV</translation>
+    </message>
+    <message>
+        <source>Open311 (services.json + requests.json)</source>
+        <translation>Open311（services.json + requests.json）</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Save to</source>
+        <translation>保存到</translation>
+    </message>
+    <message>
+        <source>Folder for the Open311 files</source>
+        <translation>Open311 文件的保存文件夹</translation>
+    </message>
+    <message>
+        <source>Export to</source>
+        <translation>导出到</translation>
+    </message>
+    <message>
+        <source>Choose where to save the export.</source>
+        <translation>请选择导出文件的保存位置。</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>Wrote {n} rows to {path}</source>
+        <translation>已将 {n} 行写入 {path}</translation>
+    </message>
+    <message>
+        <source>Could not export: {error}</source>
+        <translation>导出失败：{error}</translation>
     </message>
 </context>
 <context>
@@ -1508,6 +1649,65 @@ Grant how much?</source>
     </message>
 </context>
 <context>
+    <name>FeedbackDialog</name>
+    <message>
+        <source>Feedback on case {no}</source>
+        <translation>案件 {no} 的司法反馈</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>案件</translation>
+    </message>
+    <message>
+        <source>Sent to</source>
+        <translation>移送机关</translation>
+    </message>
+    <message>
+        <source>Sent at</source>
+        <translation>移送时间</translation>
+    </message>
+    <message>
+        <source>Documents</source>
+        <translation>移送材料</translation>
+    </message>
+    <message>
+        <source>Now</source>
+        <translation>当前状态</translation>
+    </message>
+    <message>
+        <source>e.g. {example}</source>
+        <translation>例如 {example}</translation>
+    </message>
+    <message>
+        <source>what the body said (optional)</source>
+        <translation>受理机关的答复（选填）</translation>
+    </message>
+    <message>
+        <source>Save feedback</source>
+        <translation>保存反馈</translation>
+    </message>
+    <message>
+        <source>New status</source>
+        <translation>反馈状态</translation>
+    </message>
+    <message>
+        <source>File no.</source>
+        <translation>文号</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>处理结果</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>This transfer is closed; nothing more can be recorded.</source>
+        <translation>该移送已办结，不能再登记反馈。</translation>
+    </message>
+</context>
+<context>
     <name>FigureDialog</name>
     <message>
         <source>Figure: {name}</source>
@@ -1528,6 +1728,305 @@ Grant how much?</source>
     <message>
         <source>Note</source>
         <translation>备注</translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <source>Cases</source>
+        <translation>案件</translation>
+    </message>
+    <message>
+        <source>Cameras</source>
+        <translation>摄像头</translation>
+    </message>
+    <message>
+        <source>Illegal buildings</source>
+        <translation>违法建设</translation>
+    </message>
+    <message>
+        <source>Outdoor ads and shop signs</source>
+        <translation>户外广告与牌匾</translation>
+    </message>
+    <message>
+        <source>Parking</source>
+        <translation>停车设施</translation>
+    </message>
+    <message>
+        <source>Markets</source>
+        <translation>便民市场与农贸市场</translation>
+    </message>
+    <message>
+        <source>Shop-front contracts</source>
+        <translation>门前承包责任制</translation>
+    </message>
+    <message>
+        <source>Municipal components</source>
+        <translation>市政设施部件</translation>
+    </message>
+    <message>
+        <source>Key projects</source>
+        <translation>重点项目</translation>
+    </message>
+    <message>
+        <source>Unit grids</source>
+        <translation>单元网格</translation>
+    </message>
+    <message>
+        <source>Case no.</source>
+        <translation>案件编号</translation>
+    </message>
+    <message>
+        <source>Category code</source>
+        <translation>类别代码</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>问题描述</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Longitude</source>
+        <translation>经度</translation>
+    </message>
+    <message>
+        <source>Latitude</source>
+        <translation>纬度</translation>
+    </message>
+    <message>
+        <source>Reported at</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Stream URL</source>
+        <translation>视频流地址</translation>
+    </message>
+    <message>
+        <source>Heading (°)</source>
+        <translation>朝向（°）</translation>
+    </message>
+    <message>
+        <source>Field of view (°)</source>
+        <translation>视场角（°）</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>分组</translation>
+    </message>
+    <message>
+        <source>Sub-stream URL</source>
+        <translation>子码流地址</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>District code</source>
+        <translation>区县编码</translation>
+    </message>
+    <message>
+        <source>Street code</source>
+        <translation>街道编码</translation>
+    </message>
+    <message>
+        <source>Community code</source>
+        <translation>社区编码</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Choose a CSV, GeoJSON or Open311 file…</source>
+        <translation>请选择 CSV、GeoJSON 或 Open311 文件…</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>CSV</source>
+        <translation>CSV</translation>
+    </message>
+    <message>
+        <source>GeoJSON</source>
+        <translation>GeoJSON</translation>
+    </message>
+    <message>
+        <source>Open311 requests (JSON)</source>
+        <translation>Open311 诉求（JSON）</translation>
+    </message>
+    <message>
+        <source>Import as</source>
+        <translation>导入为</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>File column</source>
+        <translation>文件列</translation>
+    </message>
+    <message>
+        <source>First value</source>
+        <translation>首行取值</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Load mapping…</source>
+        <translation>载入字段映射…</translation>
+    </message>
+    <message>
+        <source>Save mapping…</source>
+        <translation>保存字段映射…</translation>
+    </message>
+    <message>
+        <source>Columns</source>
+        <translation>字段映射</translation>
+    </message>
+    <message>
+        <source>Preview (first {n} rows, as they will be read)</source>
+        <translation>预览（前 {n} 行，按导入时的读取结果）</translation>
+    </message>
+    <message>
+        <source>Skip invalid rows and write a report</source>
+        <translation>跳过无效行并生成错误报告</translation>
+    </message>
+    <message>
+        <source>Report file (CSV)</source>
+        <translation>错误报告文件（CSV）</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Choose the report file</source>
+        <translation>选择错误报告文件</translation>
+    </message>
+    <message>
+        <source>This file cannot be read.</source>
+        <translation>无法读取该文件。</translation>
+    </message>
+    <message>
+        <source>— not imported —</source>
+        <translation>— 不导入 —</translation>
+    </message>
+    <message>
+        <source>Required: {fields}</source>
+        <translation>必填：{fields}</translation>
+    </message>
+    <message>
+        <source>geometry</source>
+        <translation>几何图形</translation>
+    </message>
+    <message>
+        <source>The mapping file {path} cannot be used.</source>
+        <translation>字段映射文件 {path} 无法使用。</translation>
+    </message>
+    <message>
+        <source>The mapping names columns this file does not have: {columns}</source>
+        <translation>字段映射中的列在该文件中不存在：{columns}</translation>
+    </message>
+    <message>
+        <source>Mapping saved to {path}</source>
+        <translation>字段映射已保存到 {path}</translation>
+    </message>
+    <message>
+        <source>Cannot import yet: complete the column mapping.</source>
+        <translation>暂不能导入：请先完成字段映射。</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message>
+        <source>Imported {imported} of {read} rows.</source>
+        <translation>已导入 {imported} 行（共读取 {read} 行）。</translation>
+    </message>
+    <message>
+        <source>{skipped} invalid rows were skipped.</source>
+        <translation>已跳过 {skipped} 条无效行。</translation>
+    </message>
+    <message>
+        <source>Report: {path}</source>
+        <translation>错误报告：{path}</translation>
+    </message>
+    <message>
+        <source>Nothing was imported: {rows} of {read} rows are invalid.</source>
+        <translation>未导入任何数据：{read} 行中有 {rows} 行无效。</translation>
+    </message>
+    <message>
+        <source>Nothing was imported: the file cannot be imported.</source>
+        <translation>未导入任何数据：该文件无法导入。</translation>
+    </message>
+    <message>
+        <source>Nothing was imported: {error}</source>
+        <translation>未导入任何数据：{error}</translation>
+    </message>
+    <message>
+        <source>Row {row}</source>
+        <translation>第 {row} 行</translation>
+    </message>
+    <message>
+        <source>… and {n} more</source>
+        <translation>… 另有 {n} 条</translation>
+    </message>
+    <message>
+        <source>Open311 requests are read by their standard keys.</source>
+        <translation>Open311 诉求按其标准字段读取。</translation>
+    </message>
+    <message>
+        <source>Import a file</source>
+        <translation>导入文件</translation>
+    </message>
+    <message>
+        <source>Data files (*.csv *.geojson *.json);;All files (*)</source>
+        <translation>数据文件 (*.csv *.geojson *.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Load a column mapping</source>
+        <translation>载入字段映射</translation>
+    </message>
+    <message>
+        <source>Mappings (*.json)</source>
+        <translation>字段映射 (*.json)</translation>
+    </message>
+    <message>
+        <source>Save the column mapping</source>
+        <translation>保存字段映射</translation>
+    </message>
+    <message>
+        <source>Report of invalid rows</source>
+        <translation>无效行错误报告</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
     </message>
 </context>
 <context>
@@ -1579,6 +2078,235 @@ Grant how much?</source>
     <message>
         <source>Not a case id: {ids}</source>
         <translation>不是案件 ID：{ids}</translation>
+    </message>
+</context>
+<context>
+    <name>Judicial</name>
+    <message>
+        <source>Police</source>
+        <translation>公安机关</translation>
+    </message>
+    <message>
+        <source>Procuratorate</source>
+        <translation>检察机关</translation>
+    </message>
+    <message>
+        <source>Court</source>
+        <translation>人民法院</translation>
+    </message>
+    <message>
+        <source>Awaiting feedback</source>
+        <translation>待反馈</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>已受理</translation>
+    </message>
+    <message>
+        <source>Not accepted</source>
+        <translation>不予受理</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>已办结</translation>
+    </message>
+    <message>
+        <source>Administrative penalty</source>
+        <translation>行政处罚</translation>
+    </message>
+    <message>
+        <source>Prosecuted</source>
+        <translation>提起公诉</translation>
+    </message>
+    <message>
+        <source>Judged</source>
+        <translation>已判决</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>退回</translation>
+    </message>
+    <message>
+        <source>No action taken</source>
+        <translation>不予处理</translation>
+    </message>
+    <message>
+        <source>Not saved: {error}</source>
+        <translation>未保存：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>JudicialPanel</name>
+    <message>
+        <source>Judicial hand-over</source>
+        <translation>司法衔接</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>近 30 天</translation>
+    </message>
+    <message>
+        <source>This year</source>
+        <translation>本年度</translation>
+    </message>
+    <message>
+        <source>All time</source>
+        <translation>全部时间</translation>
+    </message>
+    <message>
+        <source>Record feedback…</source>
+        <translation>登记反馈…</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Counts over</source>
+        <translation>统计期间</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>{n} transfers listed</source>
+        <translation>共 {n} 条移送记录</translation>
+    </message>
+    <message>
+        <source>By body: {list}</source>
+        <translation>按机关：{list}</translation>
+    </message>
+    <message>
+        <source>Transferred</source>
+        <translation>移送总数</translation>
+    </message>
+    <message>
+        <source>Not done: {error}</source>
+        <translation>未完成：{error}</translation>
+    </message>
+    <message>
+        <source>Shift chiefs, supervisors and administrators record feedback.</source>
+        <translation>值班长、督查员和管理员可登记反馈。</translation>
+    </message>
+    <message>
+        <source>Feedback on {no} saved.</source>
+        <translation>已保存 {no} 的反馈。</translation>
+    </message>
+    <message>
+        <source>Saved {path}</source>
+        <translation>已保存 {path}</translation>
+    </message>
+    <message>
+        <source>Export transfers</source>
+        <translation>导出移送记录</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
+        <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
+    </message>
+</context>
+<context>
+    <name>KindTab</name>
+    <message>
+        <source>Street</source>
+        <translation>街道</translation>
+    </message>
+    <message>
+        <source>Shops</source>
+        <translation>商户</translation>
+    </message>
+    <message>
+        <source>Informed</source>
+        <translation>知晓率</translation>
+    </message>
+    <message>
+        <source>Signed</source>
+        <translation>签订率</translation>
+    </message>
+    <message>
+        <source>Fulfilled</source>
+        <translation>落实率</translation>
+    </message>
+    <message>
+        <source>All statuses</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <source>All streets</source>
+        <translation>全部街道</translation>
+    </message>
+    <message>
+        <source>Code, name or address</source>
+        <translation>编号、名称或地址</translation>
+    </message>
+    <message>
+        <source>Overdue only</source>
+        <translation>仅超期</translation>
+    </message>
+    <message>
+        <source>This registry has no deadlines</source>
+        <translation>此台账没有办理期限</translation>
+    </message>
+    <message>
+        <source>New…</source>
+        <translation>新建…</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>加载中…</translation>
+    </message>
+    <message>
+        <source>{n} listed</source>
+        <translation>共 {n} 条</translation>
+    </message>
+    <message>
+        <source>Could not load: {error}</source>
+        <translation>未能加载：{error}</translation>
+    </message>
+    <message>
+        <source>Due {date}</source>
+        <translation>计划完成 {date}</translation>
+    </message>
+    <message>
+        <source>Due {date} · overdue</source>
+        <translation>计划完成 {date} · 已超期</translation>
+    </message>
+    <message>
+        <source>Exported {path}</source>
+        <translation>已导出 {path}</translation>
+    </message>
+    <message>
+        <source>Export registry</source>
+        <translation>导出台账</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
+        <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
 </context>
 <context>
@@ -1980,6 +2708,14 @@ Grant how much?</source>
         <translation>无瓦片：仅矢量地图</translation>
     </message>
     <message>
+        <source>Past its deadline</source>
+        <translation>已超期</translation>
+    </message>
+    <message>
+        <source>Footprints filled in the status colour; a dot at the centre</source>
+        <translation>占地范围按状态颜色填充，中心标注圆点</translation>
+    </message>
+    <message>
         <source>Low</source>
         <translation>低</translation>
     </message>
@@ -2254,6 +2990,113 @@ Chaoyang City Urban Management Bureau</source>
     </message>
 </context>
 <context>
+    <name>ObjectPanel</name>
+    <message>
+        <source>Choose an object in the table on the left</source>
+        <translation>在左侧表格中选择一个对象</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <source>Show on map</source>
+        <translation>在地图上定位</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>经办人</translation>
+    </message>
+    <message>
+        <source>Case no.</source>
+        <translation>案件编号</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Reported</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史</translation>
+    </message>
+    <message>
+        <source>Linked cases</source>
+        <translation>关联案件</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>办理环节</translation>
+    </message>
+    <message>
+        <source>{code}  {name}</source>
+        <translation>{code}&#x3000;{name}</translation>
+    </message>
+    <message>
+        <source> · overdue</source>
+        <translation> · 已超期</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>District/street</source>
+        <translation>区/街道</translation>
+    </message>
+    <message>
+        <source>Unit grid</source>
+        <translation>单元网格</translation>
+    </message>
+    <message>
+        <source>Longitude, latitude</source>
+        <translation>经纬度</translation>
+    </message>
+    <message>
+        <source>Footprint</source>
+        <translation>占地</translation>
+    </message>
+    <message>
+        <source>Polygon (see the map)</source>
+        <translation>多边形（见地图）</translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation>更新时间</translation>
+    </message>
+    <message>
+        <source>{at} (version {v})</source>
+        <translation>{at}（第 {v} 版）</translation>
+    </message>
+    <message>
+        <source>(Closed: no further steps)</source>
+        <translation>（已办结，无后续环节）</translation>
+    </message>
+    <message>
+        <source>History ({n})</source>
+        <translation>历史（{n}）</translation>
+    </message>
+    <message>
+        <source>Linked cases ({n})</source>
+        <translation>关联案件（{n}）</translation>
+    </message>
+</context>
+<context>
     <name>OrderModel</name>
     <message>
         <source>Order</source>
@@ -2457,12 +3300,20 @@ Chaoyang City Urban Management Bureau</source>
         <translation>由案件数据统计</translation>
     </message>
     <message>
+        <source>read from the city&apos;s registries; trend against a quarter ago</source>
+        <translation>取自城市台账；趋势与上一季度相比</translation>
+    </message>
+    <message>
         <source>Edit…</source>
         <translation>填报…</translation>
     </message>
     <message>
         <source>from cases</source>
         <translation>案件统计</translation>
+    </message>
+    <message>
+        <source>from registry</source>
+        <translation>台账统计</translation>
     </message>
     <message>
         <source>unknown</source>
@@ -2510,6 +3361,235 @@ Chaoyang City Urban Management Bureau</source>
     <message>
         <source>red</source>
         <translation>红</translation>
+    </message>
+</context>
+<context>
+    <name>RegistryForms</name>
+    <message>
+        <source>Yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>Not set</source>
+        <translation>未填</translation>
+    </message>
+    <message>
+        <source>(not set)</source>
+        <translation>（未填）</translation>
+    </message>
+    <message>
+        <source> ({unit})</source>
+        <translation>（{unit}）</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>确定</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Note *</source>
+        <translation>备注 *</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Not saved: {error}</source>
+        <translation>未保存：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>RegistryPanel</name>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>Entered</source>
+        <translation>登记</translation>
+    </message>
+    <message>
+        <source>Edited</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Case linked</source>
+        <translation>关联案件</translation>
+    </message>
+    <message>
+        <source>Case unlinked</source>
+        <translation>解除关联</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Changed: {fields}</source>
+        <translation>修改：{fields}</translation>
+    </message>
+    <message>
+        <source>{label}: {value}</source>
+        <translation>{label}：{value}</translation>
+    </message>
+    <message>
+        <source>Note: {note}</source>
+        <translation>备注：{note}</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <source>{what}: {roles} only</source>
+        <translation>{what}：仅限{roles}</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Street</source>
+        <translation>街道</translation>
+    </message>
+    <message>
+        <source>Linked cases</source>
+        <translation>关联案件</translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation>更新时间</translation>
+    </message>
+    <message>
+        <source>{status} · overdue</source>
+        <translation>{status} · 超期</translation>
+    </message>
+    <message>
+        <source>{type} intact rate</source>
+        <translation>{type}完好率</translation>
+    </message>
+    <message>
+        <source>Overdue, still standing</source>
+        <translation>超期未拆</translation>
+    </message>
+    <message>
+        <source>Overdue, not rectified</source>
+        <translation>超期未整改</translation>
+    </message>
+    <message>
+        <source>Overdue projects</source>
+        <translation>超期项目</translation>
+    </message>
+    <message>
+        <source>New this year (target 0)</source>
+        <translation>本年新增（目标 0）</translation>
+    </message>
+    <message>
+        <source>Older ones still standing</source>
+        <translation>存量未拆</translation>
+    </message>
+    <message>
+        <source>Demolished this year</source>
+        <translation>本年拆除</translation>
+    </message>
+    <message>
+        <source>Compliance rate</source>
+        <translation>合规率</translation>
+    </message>
+    <message>
+        <source>To be rectified</source>
+        <translation>待整改</translation>
+    </message>
+    <message>
+        <source>Spaces (open car parks)</source>
+        <translation>泊位总数（开放）</translation>
+    </message>
+    <message>
+        <source>Occupancy now</source>
+        <translation>实时占用率</translation>
+    </message>
+    <message>
+        <source>Car parks reporting occupancy</source>
+        <translation>上报占用的停车设施</translation>
+    </message>
+    <message>
+        <source>Smart farmers&apos; markets (target 14)</source>
+        <translation>智慧农贸市场（目标 14）</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>营业</translation>
+    </message>
+    <message>
+        <source>Being built or upgraded</source>
+        <translation>建设/改造中</translation>
+    </message>
+    <message>
+        <source>Informed rate</source>
+        <translation>知晓率</translation>
+    </message>
+    <message>
+        <source>Signed rate</source>
+        <translation>签订率</translation>
+    </message>
+    <message>
+        <source>Fulfilled rate</source>
+        <translation>落实率</translation>
+    </message>
+    <message>
+        <source>Intact rate (all components)</source>
+        <translation>完好率（全部部件）</translation>
+    </message>
+    <message>
+        <source>Under way</source>
+        <translation>在建</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>竣工</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>超期</translation>
+    </message>
+</context>
+<context>
+    <name>RegistryWindow</name>
+    <message>
+        <source>City registries</source>
+        <translation>城市台账</translation>
+    </message>
+    <message>
+        <source>Entering and editing registry objects</source>
+        <translation>登记和编辑台账</translation>
+    </message>
+    <message>
+        <source>Taking registry steps</source>
+        <translation>办理台账环节</translation>
+    </message>
+    <message>
+        <source>Could not load: {error}</source>
+        <translation>未能加载：{error}</translation>
     </message>
 </context>
 <context>
@@ -2878,6 +3958,13 @@ Chaoyang City Urban Management Bureau</source>
     </message>
 </context>
 <context>
+    <name>StepDialog</name>
+    <message>
+        <source>{name}: {before} → {after}</source>
+        <translation>{name}：{before} → {after}</translation>
+    </message>
+</context>
+<context>
     <name>SuggestionsPanel</name>
     <message>
         <source>Accept as case</source>
@@ -2904,6 +3991,100 @@ Chaoyang City Urban Management Bureau</source>
     <message>
         <source>Not done: {error}</source>
         <translation>未完成：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>TransferDialog</name>
+    <message>
+        <source>Transfer to a judicial body</source>
+        <translation>移送司法机关</translation>
+    </message>
+    <message>
+        <source>choose or type a document</source>
+        <translation>选择或输入材料名称</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Double-click a document to edit it; list every piece sent.</source>
+        <translation>双击可修改材料名称；请列出随案移送的全部材料。</translation>
+    </message>
+    <message>
+        <source>why the case goes to the body (required)</source>
+        <translation>移送理由（必填）</translation>
+    </message>
+    <message>
+        <source>Transfer</source>
+        <translation>移送</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>案件</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>移送机关</translation>
+    </message>
+    <message>
+        <source>Documents sent</source>
+        <translation>移送材料</translation>
+    </message>
+    <message>
+        <source>Reason *</source>
+        <translation>移送理由 *</translation>
+    </message>
+    <message>
+        <source>List at least one document sent with the case.</source>
+        <translation>请至少列出一份随案移送的材料。</translation>
+    </message>
+    <message>
+        <source>Give the reason for the transfer.</source>
+        <translation>请填写移送理由。</translation>
+    </message>
+</context>
+<context>
+    <name>TransferModel</name>
+    <message>
+        <source>Case no.</source>
+        <translation>案件编号</translation>
+    </message>
+    <message>
+        <source>Sent to</source>
+        <translation>移送机关</translation>
+    </message>
+    <message>
+        <source>Sent at</source>
+        <translation>移送时间</translation>
+    </message>
+    <message>
+        <source>Sent by</source>
+        <translation>移送人</translation>
+    </message>
+    <message>
+        <source>Documents</source>
+        <translation>移送材料</translation>
+    </message>
+    <message>
+        <source>File no.</source>
+        <translation>文号</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Feedback at</source>
+        <translation>反馈时间</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>处理结果</translation>
     </message>
 </context>
 <context>

@@ -330,3 +330,56 @@ def test_figures_as_they_stood_are_replayed_from_the_history(store, org, reg):
     assert (city.total, city.signed, city.fulfilled) == (1, 1, 1)
     city = reg.shopfront_rates()[-1]
     assert (city.total, city.signed, city.fulfilled) == (2, 1, 0)
+
+
+def test_parking_readings_update_occupancy_without_history(store, org, reg):
+    from datetime import datetime
+
+    from command_center.domain.calendar import CST
+
+    chief = org.actors[R.SHIFT_CHIEF]
+    p, _ = reg.create(chief, "parking", name="慕容街停车场", code="TC000100", lon=120.4503,
+                      lat=41.5701, attrs={"parking_type": "car_park", "capacity": 80})
+    version = reg.get(p).version
+    t0 = datetime(2026, 11, 27, 9, 0, tzinfo=CST)
+    changes = reg.record_occupancy([
+        ("TC000100", 50, t0), ("TC000100", 52, t0 + timedelta(seconds=30)),
+        ("TC999999", 3, t0), ("TC000100", 90, t0 - timedelta(seconds=5)),
+    ])
+    assert changes.ids("registry_objects") == {p}
+    o = reg.get(p)
+    assert (o.attrs["occupied"], o.attrs["occupied_at"]) == (52, "2026-11-27T09:00:30+08:00")
+    assert o.version == version and len(reg.history(p)) == 1
+    assert not reg.record_occupancy([("TC000100", 40, t0)])  # older than the stored one
+    assert not reg.record_occupancy([("TC000100", 81, t0 + timedelta(minutes=1))])  # > capacity
+    assert reg.get(p).attrs["occupied"] == 52
+
+
+def test_a_small_footprints_centre_is_its_centre(store, org, reg):
+    """17 m × 5 m near 120.45°E: the centre must be inside it (raw-degree shoelace sums put
+    it hundreds of metres off)."""
+    x, y, dx, dy = 120.45031, 41.57031, 17 / 83_400, 5 / 111_320
+    ring = [[x, y], [x + dx, y], [x + dx, y + dy], [x, y + dy], [x, y]]
+    oid, _ = reg.create(org.actors[R.ADMIN], "illegal_buildings", name="小棚",
+                        geometry={"type": "Polygon", "coordinates": [ring]},
+                        attrs={"area_m2": 85, "found_on": "2026-05-01", "origin": "new"})
+    o = reg.get(oid)
+    assert o.lon == pytest.approx(x + dx / 2, abs=1e-9)
+    assert o.lat == pytest.approx(y + dy / 2, abs=1e-9)
+    assert o.grid_code == "211302001001001"
+
+
+def test_a_project_is_late_for_its_next_milestone(store, org, reg):
+    chief = org.actors[R.SHIFT_CHIEF]
+    p, _ = reg.create(chief, "projects", name="南北外城区排水完善工程", lon=120.46, lat=41.58,
+                      attrs={"owner_unit": "市住建局", "due_on": "2026-12-31", "plan_ref": "十七"})
+    reg.step(chief, p, "start", {"start_on": "2026-04-01", "next_milestone": "中山大街段完工",
+                                 "next_milestone_due": "2026-08-31"})
+    assert reg.overdue("projects", date(2026, 8, 31)) == []
+    assert [o.id for o in reg.overdue("projects", date(2026, 9, 1))] == [p]
+    reg.step(chief, p, "report_progress", {"progress_pct": 40, "milestone": "中山大街段完工",
+                                           "next_milestone": "什家河段完工",
+                                           "next_milestone_due": "2026-11-30"})
+    assert reg.overdue("projects", date(2026, 9, 1)) == []
+    with pytest.raises(RegistryError, match="does not set"):
+        reg.step(chief, p, "suspend", {"next_milestone": "x"}, note="冬季停工")

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from command_center.domain.calendar import CST, WorkCalendar
@@ -19,6 +19,7 @@ from command_center.domain.catalogue import Catalogue
 from command_center.services.seed.cameras import _video_rows
 from command_center.services.seed.orders import _build_orders, _set_squad_status
 from command_center.services.seed.planner import _CaseSource, _Planner
+from command_center.services.seed.registries import _build_registries
 from command_center.services.seed.report import SeedError, SeedReport
 from command_center.services.seed.world import _build_world
 from command_center.services.seed.writer import (
@@ -45,6 +46,8 @@ from command_center.store.models import (
     Order,
     Person,
     PersonRole,
+    RegistryEvent,
+    RegistryObject,
     ResponsibilityGrid,
     Squad,
     Street,
@@ -136,6 +139,9 @@ def _seed(
         for k, row in enumerate(cameras.rows if clips else ()):
             row["url"] = str(clips[k % len(clips)])
         lap("grids and organisation")
+        # The registries (台账) and their histories: only this process needs them.
+        registries = _build_registries(geo, org, now, rng_seed)
+        lap("registries")
         static: list[tuple[Any, list[dict[str, Any]]]] = [
             (District, geo.district_rows),
             (Street, geo.street_rows),
@@ -172,6 +178,11 @@ def _seed(
                     s.execute(insert(model), table_rows)
                 rows[model.__tablename__] += len(table_rows)
             lap("write grids and organisation")
+            top = s.scalar(select(func.coalesce(func.max(RegistryObject.id), 0))) or 0
+            objects = registries.object_rows(int(top))
+            write(s, RegistryObject, objects)
+            rows[RegistryObject.__tablename__] = len(objects)
+            lap("write registries")
             report(f"cases 0/{cases}", 0.05)
             # A chunk at a time: a year of events never sits in memory at once.
             source = _CaseSource(planner, world.sim)
@@ -183,6 +194,7 @@ def _seed(
                 if chunk is None:
                     break
                 case_rows, event_rows = chunk
+                registries.link(case_rows)  # sets cases.object_id
                 write(s, Case, case_rows)
                 write(s, CaseEvent, event_rows)
                 all_cases.extend(case_rows)
@@ -190,6 +202,10 @@ def _seed(
                 rows["case_events"] += len(event_rows)
                 report(f"cases {rows['cases']}/{cases}", 0.05 + 0.9 * rows["cases"] / cases)
             lap("cases and events")
+            history = registries.event_rows()
+            write(s, RegistryEvent, history)
+            rows[RegistryEvent.__tablename__] = len(history)
+            lap("registry histories")
             label = "waiting for the planner" if source.remote else "planning (in process)"
             stages[f"cases and events: {label}"] = waiting
             stages["cases and events: writing"] = stages["cases and events"] - waiting
@@ -204,7 +220,7 @@ def _seed(
             _set_squad_status(org, all_cases, after, now)
             _update_squads(s, org.squad_rows)
             if store.dialect == "postgresql":
-                _bump_sequences(s, [model for model, _ in static] + [Case, Order])
+                _bump_sequences(s, [model for model, _ in static] + [RegistryObject, Case, Order])
             lap("orders and squads")
     except IntegrityError as exc:
         raise SeedError(
@@ -232,6 +248,8 @@ def _seed(
             Camera,
             CameraTour,
             MotionZone,
+            RegistryObject,
+            RegistryEvent,
             Case,
             CaseEvent,
             Order,
