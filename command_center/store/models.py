@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -336,7 +337,9 @@ class Case(Base):
     suspend_count: Mapped[int] = mapped_column(Integer, default=0)
     transferred_to: Mapped[str | None] = mapped_column(String(100))
     # The registry object the case is about (a sign, a manhole cover, …), if any (0010).
-    object_id: Mapped[int | None] = mapped_column(ForeignKey("registry_objects.id"), index=True)
+    # Indexed where set only: most cases point at nothing, and an index over every row's
+    # NULL cost an import of 100,000 cases 0.6–0.9 s (bench/import.py).
+    object_id: Mapped[int | None] = mapped_column(ForeignKey("registry_objects.id"))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
@@ -365,6 +368,12 @@ class Case(Base):
             "reported_at",
         ),
         Index("ix_cases_reported_category", "reported_at", "category_code"),
+        Index(
+            "ix_cases_object_id",
+            "object_id",
+            sqlite_where=text("object_id IS NOT NULL"),
+            postgresql_where=text("object_id IS NOT NULL"),
+        ),
     )
 
 
