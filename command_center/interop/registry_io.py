@@ -74,7 +74,7 @@ from command_center.interop.importing import (
 from command_center.services import changelog
 from command_center.services.changelog import default_workstation
 from command_center.services.changes import Changes
-from command_center.services.locate import GridLocator
+from command_center.services.locate import GridLocator, grids_changed
 from command_center.services.registries import CODE_RE, _next_code, _ring
 from command_center.services.seed.writer import bulk_write
 from command_center.store.engine import Store
@@ -774,8 +774,7 @@ def _import_grids(
             bulk_write(s, UnitGrid, rows[start : start + CHUNK])
         changes = Changes.of(unit_grids=[int(row["code"]) for row in rows])
         changelog.record(s, changes, workstation, now)
-    if locator is not None:
-        locator.invalidate()
+    grids_changed()  # every locator of this process, the one passed in too
     if progress is not None:
         progress(total, total)
     _report(report_path, errors)

@@ -20,17 +20,32 @@ def exterior_ring(geometry: str) -> list[tuple[float, float]]:
     return [(float(x), float(y)) for x, y in ring]
 
 
+_generation = 0  # bumped by `grids_changed`; a locator that saw an older one reloads
+_generation_lock = threading.Lock()
+
+
+def grids_changed() -> None:
+    """The unit grids changed (an import here, or one another workstation logged): every
+    locator of this process reloads them at its next lookup."""
+    global _generation
+    with _generation_lock:
+        _generation += 1
+
+
 class GridLocator:
-    """Point-to-grid lookup over the store's unit grids; `invalidate()` after a grid import."""
+    """Point-to-grid lookup over the store's unit grids; `invalidate()` after a grid import
+    (or `grids_changed()` for every locator of the process)."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
         self._index: GridIndex | None = None
+        self._seen = _generation
         self._lock = threading.Lock()
 
     def index(self) -> GridIndex:
         with self._lock:
-            if self._index is None:
+            if self._index is None or self._seen != _generation:
+                self._seen = _generation
                 with self._store.read() as s:
                     rows = s.execute(select(UnitGrid.code, UnitGrid.geometry)).all()
                 self._index = GridIndex.from_geometries(

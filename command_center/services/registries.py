@@ -208,6 +208,17 @@ class RegistryService:
         with self.store.read() as s:
             return [object_row(o) for o in s.scalars(q)]
 
+    def objects_by_id(self, object_ids: Iterable[int]) -> list[ObjectRow]:
+        """The objects with these ids (those that exist), by id."""
+        ids = sorted(set(object_ids))
+        out: list[ObjectRow] = []
+        with self.store.read() as s:
+            for start in range(0, len(ids), 900):
+                chunk = ids[start : start + 900]
+                q = select(RegistryObject).where(RegistryObject.id.in_(chunk))
+                out.extend(object_row(o) for o in s.scalars(q.order_by(RegistryObject.id)))
+        return out
+
     def get(self, object_id: int) -> ObjectRow:
         with self.store.read() as s:
             o = s.get(RegistryObject, object_id)

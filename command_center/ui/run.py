@@ -432,6 +432,19 @@ def _install_registry_window(
     window.registriesRequested.connect(open_registries)
 
 
+def _on_logged(registries: _RegistryLoader) -> Callable[[list], None]:
+    """What a batch of logged changes tells beyond "reload the picture": registry objects
+    to read again, and unit grids imported (at any desk) for every grid locator here."""
+    from command_center.services.locate import grids_changed
+
+    def changed(rows: list) -> None:
+        registries.changed(rows)
+        if any(getattr(r, "table", None) == "unit_grids" for r in rows):
+            grids_changed()
+
+    return changed
+
+
 class _RegistryLoader:
     """The registries (台账) on the map: read on the worker with the next picture of the city
     when they may have changed (at start, and after a logged change to registry objects);
@@ -446,33 +459,48 @@ class _RegistryLoader:
 
         self.window, self.tasks, self.clock = window, tasks, clock
         self.service = RegistryService(store, clock=clock)
+        self.rows: dict[int, Any] | None = None  # id -> RegistryRow, once read in full
+        self.changed_ids: set[int] = set()  # objects to read again
         self.stale = True
         window.map_canvas.featureClicked.connect(self.show)
 
     def changed(self, rows: list) -> None:
-        """A batch from the change feed: the registries are read again if it names them."""
-        if any(getattr(r, "table", None) == self.TABLE for r in rows):
+        """A batch from the change feed: the objects it names are read again (all of them
+        until the first full read has landed)."""
+        ids = {r.row_id for r in rows if getattr(r, "table", None) == self.TABLE}
+        if ids:
+            self.changed_ids |= ids
             self.stale = True
 
     def submit(self) -> None:
-        """Queue a read of every registry object if they may have changed (before the
-        picture of the city, so that both show together)."""
+        """Queue a read of the registry objects that may have changed: all of them at
+        first, then only those the change feed named (a parking feed writes every few
+        seconds; reading all 7,600 demo objects takes 200–300 ms). Queued before the
+        picture of the city, so that both show together."""
         if not self.stale:
             return
-        self.stale = False
         from command_center.services.snapshot import RegistryRow
 
         service = self.service
+        full = self.rows is None
+        ids, self.changed_ids, self.stale = self.changed_ids, set(), False
 
         def failed(exc: BaseException) -> None:
             self.stale = True
+            self.changed_ids |= ids
             log.error("could not load the registries: %s", exc)
 
-        self.tasks.run(
-            lambda: [RegistryRow.of(o) for o in service.objects()],
-            self.window.map_panel.set_registry_objects,
-            failed,
-        )
+        def loaded(rows: list) -> None:
+            if full or self.rows is None:
+                self.rows = {r.id: r for r in rows}
+            else:
+                for gone in ids - {r.id for r in rows}:
+                    self.rows.pop(gone, None)
+                self.rows.update((r.id, r) for r in rows)
+            self.window.map_panel.set_registry_objects(self.rows.values())
+
+        read = service.objects if full else (lambda: service.objects_by_id(ids))
+        self.tasks.run(lambda: [RegistryRow.of(o) for o in read()], loaded, failed)
 
     def show(self, kind: str, key: object) -> None:
         if kind != "registry":
@@ -624,7 +652,7 @@ def run_gui(
     feed = (
         None
         if screenshot is not None
-        else _follow_changes(store, window, refresh, registries.changed)
+        else _follow_changes(store, window, refresh, _on_logged(registries))
     )
     squad_service = SquadService(store, clock=clock)
     positions = (

@@ -535,6 +535,19 @@ def test_grids_round_trip_and_objects_find_them(geo, tmp_path):
         assert s.scalar(select(RegistryObject.grid_code)) == "211302001001004"
 
 
+def test_every_locator_of_the_process_sees_imported_grids(geo, tmp_path):
+    """A service's locator loaded before a grid import (the desk's, the registries') finds
+    the new grids without being handed to the import."""
+    from command_center.services.locate import GridLocator
+
+    early = GridLocator(geo)
+    assert early.locate(120.4535, 41.5705) is None  # loaded now, before the import
+    src = tmp_path / "grids.geojson"
+    src.write_text(_collection(_grid("211302001001004", 120.453)), encoding="utf-8")
+    import_geojson(geo, src, "grids", now=NOW)
+    assert early.locate(120.4535, 41.5705) == "211302001001004"
+
+
 def test_a_grid_with_an_unknown_street_or_a_bad_polygon_is_refused(geo, tmp_path):
     bowtie = {
         "type": "Polygon",

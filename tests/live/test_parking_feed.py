@@ -253,6 +253,7 @@ def make_feed(broker, prefix) -> Iterator[Callable[..., tuple[MqttParkingFeed, R
     feeds: list[MqttParkingFeed] = []
 
     def make(reg: RegistryService, **kw: Any) -> tuple[MqttParkingFeed, Recorder]:
+        kw.setdefault("flush_interval", 0.3)  # the app's 2 s would only slow the tests
         rec = Recorder(reg.record_occupancy)
         feed = MqttParkingFeed(
             MqttSettings(*broker, topic_prefix=prefix),
