@@ -238,25 +238,29 @@ def read_text(path: Path) -> str:
     raise ImportFailed(str(path), [RowError(0, "", "not UTF-8 or GB18030 text")])
 
 
-def read_csv_records(path: Path) -> tuple[list[str], list[Record]]:
+def read_csv_records(path: Path, limit: int | None = None) -> tuple[list[str], list[Record]]:
     """A CSV file's header and rows (UTF-8 with or without BOM, or GB18030); blank lines
-    skipped; a row longer than the header says so under the column ""."""
+    skipped; a row longer than the header says so under the column "". With `limit`, only
+    the first `limit` rows are taken apart (a preview)."""
     text = read_text(path)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    records: list[Record] = []
     try:
-        table = list(csv.reader(io.StringIO(text, newline="")))
+        first = next(reader, None)
+        if first is None or not any(c.strip() for c in first):
+            raise ImportFailed(str(path), [RowError(1, "", "no header row")])
+        header = [c.strip() for c in first]
+        for i, cells in enumerate(reader, start=2):
+            if limit is not None and len(records) >= limit:
+                break
+            if not any(c.strip() for c in cells):
+                continue  # blank lines (Excel leaves them at the end)
+            values: dict[str, Any] = dict(zip(header, cells, strict=False))
+            if len(cells) > len(header):
+                values[""] = f"row has {len(cells)} cells, the header {len(header)}"
+            records.append(Record(i, values))
     except csv.Error as exc:
         raise ImportFailed(str(path), [RowError(0, "", f"not CSV ({exc})")]) from None
-    if not table or not any(c.strip() for c in table[0]):
-        raise ImportFailed(str(path), [RowError(1, "", "no header row")])
-    header = [c.strip() for c in table[0]]
-    records = []
-    for i, cells in enumerate(table[1:], start=2):
-        if not any(c.strip() for c in cells):
-            continue  # blank lines (Excel leaves them at the end)
-        values: dict[str, Any] = dict(zip(header, cells, strict=False))
-        if len(cells) > len(header):
-            values[""] = f"row has {len(cells)} cells, the header {len(header)}"
-        records.append(Record(i, values))
     return header, records
 
 

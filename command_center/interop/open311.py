@@ -245,11 +245,13 @@ def import_open311(
     catalogue: Catalogue | None = None,
     now: datetime | None = None,
     workstation: str | None = None,
+    progress: Any = None,
 ) -> Any:
     """Import a GeoReport v2 `requests.json` as reported cases (source 12345 hotline / public
     app: `public`), all or nothing like every import (`interop.tabular`): a request that
     cannot become a case refuses the file with every reason, unless `skip_invalid`, when the
-    others are imported and the reasons go to `report_path`. Returns an `ImportReport`."""
+    others are imported and the reasons go to `report_path`. `progress(done, total)` as
+`tabular`'s imports call it. Returns an `ImportReport`."""
     import json
     from pathlib import Path
 
@@ -283,7 +285,7 @@ def import_open311(
     ]
     report = tabular.import_records(
         store, path, "cases", header, records, skip_invalid=skip_invalid, report_path=None,
-        catalogue=catalogue, now=now, workstation=workstation,
+        catalogue=catalogue, now=now, workstation=workstation, progress=progress,
     )
     all_errors = sorted([*errors, *report.rejected], key=lambda e: e.row)
     if report_path is not None:

@@ -291,8 +291,10 @@ def read_header_and_preview(path: Path | str, n: int = 20) -> tuple[list[str], l
     rows, read as an import reads them; raises `ImportFailed` for an unreadable file."""
     path = Path(path)
     geojson = path.suffix.lower() in GEOJSON_SUFFIXES
-    header, records = read_geojson_records(path) if geojson else read_csv_records(path)
-    return header, records[:n]
+    if geojson:  # JSON is parsed whole
+        header, records = read_geojson_records(path)
+        return header, records[:n]
+    return read_csv_records(path, limit=n)
 
 
 def resolve_mapping(

@@ -613,7 +613,7 @@ class ImportDialog(QDialog):
             if fmt == FORMAT_OPEN311:
                 from command_center.interop.open311 import import_open311
 
-                return import_open311(store, path, **options)
+                return import_open311(store, path, progress=progress, **options)
             read = tabular.import_geojson if fmt == FORMAT_GEOJSON else tabular.import_csv
             return read(store, path, target, mapping, progress=progress, **options)
 
@@ -628,8 +628,7 @@ class ImportDialog(QDialog):
         if busy:
             self.status_label.setStyleSheet("")
             self.status_label.setText(self.tr("Importing…"))
-            # Open311 reports no progress: a busy bar until it is done
-            self.progress_bar.setRange(0, 0 if self.file_format == FORMAT_OPEN311 else 1)
+            self.progress_bar.setRange(0, 1)  # the import's progress sets the real range
             self.progress_bar.setValue(0)
         self.progress_bar.setVisible(busy)
         for widget in (

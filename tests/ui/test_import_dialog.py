@@ -274,3 +274,22 @@ def test_a_registry_file_with_chinese_columns_maps_onto_the_registry(store, qtbo
         assert by_field["market_type"] == "类型" and by_field["opens"] == "开市时间"
     finally:
         d.close()
+
+
+def test_open311_requests_import_with_progress(dialog, store, qtbot, tmp_path):
+    requests = [
+        {"service_request_id": f"R{i}", "service_code": "200102", "lat": 41.57 + i * 1e-4,
+         "long": 120.45, "requested_datetime": "2026-03-04T09:30:00+08:00",
+         "description": "暴露垃圾", "address": "南塔街"}
+        for i in range(5)
+    ]
+    src = tmp_path / "requests.json"
+    src.write_text(json.dumps(requests, ensure_ascii=False), encoding="utf-8")
+    assert dialog.load_file(src)
+    assert dialog.file_format == "open311"
+    seen: list[tuple[int, int]] = []
+    dialog._relay.changed.connect(lambda done, total: seen.append((done, total)))
+    with qtbot.waitSignal(dialog.imported, timeout=30_000):
+        assert dialog.start_import()
+    assert case_count(store) == 5
+    assert seen and seen[-1] == (10, 10)  # two steps a row, the last call (total, total)
