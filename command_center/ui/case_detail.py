@@ -10,6 +10,8 @@ a note, its dialog asking for the body, the documents and the reason together.
 
 from __future__ import annotations
 
+import html
+
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -226,6 +228,7 @@ class CaseDetailPanel(QWidget):
     openCameraRequested = Signal(int)  # noqa: N815
     openCamerasRequested = Signal(list)  # noqa: N815 — camera ids, nearest first
     registryLinkRequested = Signal(int, object)  # noqa: N815 — case id, object id (None: unlink)
+    registryObjectRequested = Signal(str, int)  # noqa: N815 — the linked object's kind and id
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -751,7 +754,13 @@ class CaseDetailPanel(QWidget):
         self.registry_label = QLabel(self._registry_host)
         self.registry_label.setObjectName("caseRegistryObject")
         self.registry_label.setWordWrap(True)
-        self.registry_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.registry_label.setTextFormat(Qt.TextFormat.RichText)
+        self.registry_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByMouse
+        )
+        # The linked object opens on its registry's page (the registries' window).
+        self.registry_label.linkActivated.connect(self._open_linked)
         self.link_button = QPushButton(self._registry_host)
         self.link_button.setObjectName("caseRegistryLinkButton")
         self.link_button.clicked.connect(self._offer_candidates)
@@ -781,11 +790,16 @@ class CaseDetailPanel(QWidget):
             return
         linked = link.linked
         if linked is None:
-            self.registry_label.setText(self.tr("Not linked"))
+            self.registry_label.setText(html.escape(self.tr("Not linked")))
             self.registry_label.setStyleSheet(f"color: {PALETTE.muted};")
+            self.registry_label.setToolTip("")
         else:
-            self.registry_label.setText(_object_text(linked))
+            self.registry_label.setText(
+                f'<a href="registry:{linked.kind}:{linked.id}" '
+                f'style="color: {PALETTE.text};">{html.escape(_object_text(linked))}</a>'
+            )
             self.registry_label.setStyleSheet(f"color: {PALETTE.text};")
+            self.registry_label.setToolTip(self.tr("Open the object's page in the registries"))
         allowed = self.may_link()
         self.link_button.setText(self.tr("Link…"))
         self.unlink_button.setText(self.tr("Unlink"))
@@ -812,6 +826,12 @@ class CaseDetailPanel(QWidget):
             )
         self.link_menu = menu
         menu.popup(self.link_button.mapToGlobal(self.link_button.rect().bottomLeft()))
+
+    def _open_linked(self, href: str) -> None:
+        scheme, _, rest = href.partition(":")
+        kind, _, object_id = rest.partition(":")
+        if scheme == "registry" and object_id.isdigit():
+            self.registryObjectRequested.emit(kind, int(object_id))
 
     def _unlink(self) -> None:
         detail = self._detail

@@ -429,7 +429,17 @@ def _install_registry_window(
         window.registry_window = panel  # type: ignore[attr-defined]
         panel.show()
 
+    def open_object(kind: str, object_id: int) -> None:
+        """A case's linked object (the case panel's 台账对象): its page in the registries."""
+        open_registries()
+        panel = window.registry_window  # type: ignore[attr-defined]
+        panel.show_kind(kind)
+        panel.open_object(object_id)
+
     window.registriesRequested.connect(open_registries)
+    desk = getattr(window, "desk", None)
+    if desk is not None:
+        desk.panel.registryObjectRequested.connect(open_object)
 
 
 def _on_logged(registries: _RegistryLoader) -> Callable[[list], None]:

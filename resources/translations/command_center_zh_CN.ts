@@ -784,6 +784,10 @@
         <translation>未关联</translation>
     </message>
     <message>
+        <source>Open the object&apos;s page in the registries</source>
+        <translation>在城市台账中打开该对象</translation>
+    </message>
+    <message>
         <source>Link…</source>
         <translation>关联…</translation>
     </message>

@@ -521,3 +521,33 @@ def test_pages_replaced_one_after_another_do_not_crash(qtbot, org, reg):  # noqa
             assert open_page(qtbot, window, oid).row.id == oid
             QApplication.processEvents()
     assert window.page.page.row.id == sign
+
+
+def test_a_cases_linked_object_opens_on_its_page(qtbot, store, org, reg):  # noqa: F811
+    """The case panel's linked object (台账对象) opens the registries' window on its page."""
+    from types import SimpleNamespace
+
+    from command_center.services.auth import Operator
+    from command_center.ui.case_detail import CaseDetailPanel
+    from command_center.ui.run import _install_registry_window
+
+    oid = building(reg, org)
+    window = MainWindow("test", clock=org.clock)
+    qtbot.addWidget(window)
+    chief = org.actors[R.SHIFT_CHIEF]
+    window.set_operator(Operator(chief.person_id, "chief", frozenset({R.SHIFT_CHIEF}), "t"))
+    panel = CaseDetailPanel()
+    qtbot.addWidget(panel)
+    window.desk = SimpleNamespace(panel=panel)  # type: ignore[attr-defined]
+    _install_registry_window(
+        window, store, org.service.catalogue, SimpleNamespace(run=run_now), org.clock
+    )
+    panel.registryObjectRequested.emit("illegal_buildings", oid)
+    registries = window.registry_window  # type: ignore[attr-defined]
+    try:
+        qtbot.waitUntil(lambda: registries.page.page is not None, timeout=5000)
+        assert registries.page.page.row.id == oid
+        assert registries.current_tab().kind.key == "illegal_buildings"
+    finally:
+        registries.close()
+        QApplication.processEvents()
