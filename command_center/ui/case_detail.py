@@ -11,7 +11,6 @@ a note, its dialog asking for the body, the documents and the reason together.
 from __future__ import annotations
 
 import html
-
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
