@@ -274,6 +274,8 @@ class _FormDialog(QDialog):
     def __init__(self, submit: Submit, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.submit = submit
+        self.form_editors: list[FieldEditor] = []
+        self.note_required = False
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.note = QPlainTextEdit()
@@ -315,9 +317,11 @@ class _FormDialog(QDialog):
 
     def add_editor(self, editor: FieldEditor) -> FieldEditor:
         self.form.addRow(editor.label(), editor.widget)
+        self.form_editors.append(editor)
         return editor
 
     def add_note(self, required: bool) -> None:
+        self.note_required = required
         label = (
             QCoreApplication.translate("RegistryForms", "Note *")
             if required
@@ -328,7 +332,25 @@ class _FormDialog(QDialog):
     def job(self) -> Callable[[], Any]:
         raise NotImplementedError
 
+    def missing(self) -> list[str]:
+        """What the form still needs before it can go (required fields left blank, a
+        required note), by label: said in the user's language before the service is asked."""
+        out = [e.field.label for e in self.form_editors if e.required and e.value() is None]
+        if self.note_required and not self.note.toPlainText().strip():
+            out.append(QCoreApplication.translate("RegistryForms", "Note"))
+        return out
+
     def _ok(self) -> None:
+        missing = self.missing()
+        if missing:
+            sep = QCoreApplication.translate("RegistryForms", ", ")
+            message = QCoreApplication.translate("RegistryForms", "Fill in: {fields}").format(
+                fields=sep.join(missing)
+            )
+            self.error.setText(message)
+            self.error.show()
+            self.refused.emit(message)
+            return
         try:
             job = self.job()
         except ValueError as exc:  # the form itself cannot be read (e.g. no place)

@@ -3406,6 +3406,14 @@ Chaoyang City Urban Management Bureau</source>
         <translation>备注</translation>
     </message>
     <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>Fill in: {fields}</source>
+        <translation>请填写：{fields}</translation>
+    </message>
+    <message>
         <source>Not saved: {error}</source>
         <translation>未保存：{error}</translation>
     </message>

@@ -273,7 +273,7 @@ def test_a_step_missing_what_it_needs_is_refused_and_writes_nothing(qtbot, org, 
     dialog.editors["notice_on"].set_value("2026-11-23")
     with qtbot.waitSignal(dialog.refused) as refused:
         dialog.ok_button.click()
-    assert "限期拆除日期" in refused.args[0]
+    assert refused.args[0] == "请填写：限期拆除日期"  # said in Chinese, before the service
     assert dialog.isVisible() and dialog.error.isVisible() and dialog.ok_button.isEnabled()
     assert dialog.editors["notice_no"].value() == "朝城执拆〔2026〕13号"  # nothing typed is lost
     assert reg.get(oid) == before and len(reg.history(oid)) == 1
@@ -291,8 +291,9 @@ def test_a_step_missing_what_it_needs_is_refused_and_writes_nothing(qtbot, org, 
     open_page(qtbot, window, sign)
     dialog = window.take_step("remove")
     assert dialog.editors == {} and dialog.form.labelForField(dialog.note).text() == "备注 *"
-    with qtbot.waitSignal(dialog.refused):
+    with qtbot.waitSignal(dialog.refused) as refused:
         dialog.ok_button.click()
+    assert refused.args[0] == "请填写：备注"
     assert reg.get(sign).status == "compliant"
     dialog.note.setPlainText("店铺关闭")
     with qtbot.waitSignal(dialog.saved):
