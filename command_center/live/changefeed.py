@@ -41,6 +41,9 @@ class ChangeSignals(QObject):
     status = Signal(str, str)
 
 
+STOP_CHECK_S = 0.25  # how often a LISTEN wait looks whether the feed is stopping
+
+
 class ChangeFeed:
     """Reads the change log after the last id seen whenever there may be something new."""
 
@@ -157,12 +160,22 @@ class ChangeFeed:
                 con.execute(f"LISTEN {CHANNEL}")
                 self._catch_up()  # what happened before LISTEN took effect
                 self.on_status("ok", "")
+                idle = 0.0
                 while not self._stop.is_set():
                     woke = False
-                    for _ in con.notifies(timeout=self.idle_s, stop_after=1):
+                    # Short waits, so that `stop` is seen at once: cancelling the connection
+                    # does not wake a wait for notifications (no query is running), and a
+                    # wait of idle_s held every stop (closing a window, quitting) for up to
+                    # 5 s.
+                    for _ in con.notifies(timeout=STOP_CHECK_S, stop_after=1):
                         woke = True
                     if self._stop.is_set():
                         return
+                    if not woke:
+                        idle += STOP_CHECK_S
+                        if idle < self.idle_s and not con.closed:
+                            continue
+                    idle = 0.0
                     # Whether woken or idle (a safety net), read what is new.
                     self._catch_up()
                     if not woke and con.closed:

@@ -144,6 +144,25 @@ def test_postgres_feed_survives_a_killed_connection(org, other_store, db_url):  
         feed.stop()
 
 
+def test_stopping_a_listening_feed_does_not_wait_out_its_idle_time(other_store, db_url):
+    """stop() while the LISTEN connection waits for notifications: cancelling the
+    connection does not wake that wait, so stop() held the caller (the GUI closing a window,
+    or quitting) for the whole idle time (5 s)."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL's")
+    inbox = Inbox()
+    feed = ChangeFeed(other_store, inbox.changes, on_status=inbox.state, idle_s=60.0)
+    feed.start()
+    assert inbox.wait(lambda: ("ok", "") in inbox.status)  # now waiting on notifications
+    done = threading.Event()
+    stopper = threading.Thread(target=lambda: (feed.stop(timeout=60.0), done.set()))
+    stopper.start()
+    # Far less than the 60 s idle time; generous for a loaded machine.
+    assert done.wait(10.0), "stop() waited for the LISTEN wait's idle time"
+    stopper.join()
+    assert not feed.running
+
+
 def test_two_processes(org, other_store, db_url):  # noqa: F811
     """A separate process writes through its own CaseService; this one's feed sees it."""
     inbox = Inbox()
