@@ -44,6 +44,7 @@ from command_center.services.case_detail import AttachmentInfo, CaseDetail, Regi
 from command_center.services.cases import Actor
 from command_center.services.registries import LINK_ROLES, RegistryService
 from command_center.services.snapshot import CameraRow, CaseRow
+from command_center.ui import registry_text
 from command_center.ui.case_queue import state_name
 from command_center.ui.feature_details import format_span
 from command_center.ui.map_canvas import MapCanvas
@@ -840,7 +841,8 @@ class CaseDetailPanel(QWidget):
 
 def _object_text(ref: RegistryObjectRef, *, with_distance: bool = False) -> str:
     """The object in one line (违法建设 · WJ000001 · name · 已发现), with its distance."""
-    text = f"{ref.kind_label} · {ref.code} · {ref.name} · {ref.status_label}"
+    kind = registry_text.kind_label(ref.kind)
+    text = f"{kind} · {ref.code} · {ref.name} · {registry_text.status_label(ref.kind, ref.status)}"
     if with_distance and ref.distance_m is not None:
         text += f" · {round(ref.distance_m)} m"
     return text

@@ -36,6 +36,7 @@ from command_center.map.search import (
     point_bbox,
 )
 from command_center.services.snapshot import CameraRow, CaseRow, RegistryRow, SquadRow
+from command_center.ui import registry_text
 from command_center.ui.case_queue import format_deadline, state_name
 from command_center.ui.map_search import kind_name
 from command_center.ui.squad_board import status_name
@@ -264,7 +265,7 @@ class FeatureDetailsPanel(QWidget):
         whether it is past its deadline) and the kind's key attributes."""
         spec = KINDS[row.kind]
         status = next((s for s in spec.statuses if s.key == row.status), None)
-        shown = status.label if status is not None else row.status
+        shown = registry_text.status_label(spec, row.status)
         if overdue:
             shown += " · " + self.tr("Overdue")
         rows: list[tuple[str, str, str | None]] = [
@@ -279,10 +280,12 @@ class FeatureDetailsPanel(QWidget):
             if value is None or value == "":
                 continue
             f = spec.field(key)
-            text = f.choice_label(value) if f.type == "choice" else str(value)
+            text = (
+                registry_text.choice_label(spec, f, value) if f.type == "choice" else str(value)
+            )
             if f.type == "float" and isinstance(value, float):
                 text = f"{value:g}"
-            rows.append((f.label, f"{text} {f.unit}".strip(), None))
+            rows.append((registry_text.field_label(spec, f), f"{text} {registry_text.unit_label(f)}".strip(), None))
         if row.address:
             rows.append((self.tr("Address"), row.address, None))
         rows.append((self.tr("Position"), _lonlat(row.lon, row.lat), None))
@@ -293,7 +296,7 @@ class FeatureDetailsPanel(QWidget):
         else:
             bbox = point_bbox(row.lon, row.lat)
         self._set("registry", row.id, f"{row.code} · {row.name}", bbox, rows)
-        self.kind_label.setText(spec.label)
+        self.kind_label.setText(registry_text.kind_label(spec))
 
     def show_grid(
         self,

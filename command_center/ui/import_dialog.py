@@ -46,10 +46,11 @@ from PySide6.QtWidgets import (
 )
 
 from command_center.domain.catalogue import Catalogue
-from command_center.domain.registries import KINDS
+from command_center.domain.registries import KINDS, Field
 from command_center.interop import tabular
 from command_center.interop.importing import ImportFailed, ImportReport, RowError
 from command_center.store.engine import Store
+from command_center.ui.registry_text import label_of_field
 from command_center.ui.theme import PALETTE
 
 __all__ = [
@@ -118,12 +119,12 @@ FIELD_NAMES: dict[str, str] = {
     "street_code": QT_TRANSLATE_NOOP("ImportDialog", "Street code"),
     "community_code": QT_TRANSLATE_NOOP("ImportDialog", "Community code"),
 }
-# A registry's own fields are named by the registry (domain data, in Chinese like the
-# catalogue's names); the first registry naming a key gives its label.
-REGISTRY_FIELD_NAMES: dict[str, str] = {}
+# A registry's own fields are named by the registries' vocabulary (ui.registry_text); the
+# first registry with a key gives its name.
+REGISTRY_FIELDS: dict[str, Field] = {}
 for _kind in KINDS.values():
     for _field in _kind.fields:
-        REGISTRY_FIELD_NAMES.setdefault(_field.key, _field.label)
+        REGISTRY_FIELDS.setdefault(_field.key, _field)
 
 
 def _tr(text: str) -> str:
@@ -135,8 +136,8 @@ def field_label(name: str) -> str:
     known = FIELD_NAMES.get(name)
     if known:
         return f"{_tr(known)} ({name})"
-    registry = REGISTRY_FIELD_NAMES.get(name)
-    return f"{registry} ({name})" if registry else name
+    registry = REGISTRY_FIELDS.get(name)
+    return f"{label_of_field(registry)} ({name})" if registry else name
 
 
 # -- files ------------------------------------------------------------------------------------

@@ -64,6 +64,7 @@ from command_center.map.palette import (
     SQUAD_ACTIVITIES,
     SQUAD_STATUS_COLORS,
 )
+from command_center.ui import registry_text
 from command_center.ui.squad_board import status_name
 from command_center.ui.theme import PALETTE
 
@@ -284,7 +285,7 @@ class LayerListModel(QAbstractListModel):
     @staticmethod
     def _label(layer: Layer) -> str:
         if isinstance(layer, RegistryLayer):
-            return layer.spec.label  # the registry's own (Chinese) name, e.g. 违法建设
+            return registry_text.kind_label(layer.spec)
         label = kind_label(layer.kind)
         # a second layer of a kind (or a renamed one) is told apart by its name
         return label if layer.name == layer.kind else f"{label} ({layer.name})"
@@ -551,8 +552,8 @@ class LayerLegend(QWidget):
         """A swatch per status in the map's colour, the kind's symbol, the overdue ring."""
         spec = layer.spec
         for status in spec.statuses:
-            self._add_swatch(status.colour, status.label)
-        self._add_symbol(spec.symbol, spec.label)
+            self._add_swatch(status.colour, registry_text.status_label(spec, status.key))
+        self._add_symbol(spec.symbol, registry_text.kind_label(spec))
         self._add_ring(
             REGISTRY_OVERDUE, QCoreApplication.translate("LayerLegend", "Past its deadline")
         )

@@ -44,6 +44,14 @@ from command_center.domain.registries import Field, Kind, Step
 from command_center.services.cases import Actor
 from command_center.services.registries import ObjectRow, RegistryService
 from command_center.services.registry_views import footprint_rectangle
+from command_center.ui.registry_text import (
+    kind_label,
+    label_of_choice,
+    label_of_field,
+    status_label,
+    step_label,
+    unit_label,
+)
 from command_center.ui.theme import PALETTE
 
 __all__ = ["CreateDialog", "EditDialog", "FieldEditor", "StepDialog", "format_value"]
@@ -62,12 +70,12 @@ def format_value(f: Field, value: Any) -> str:
     if value is None or value == "":
         return ""
     if f.type == "choice":
-        return f.choice_label(value)
+        return label_of_choice(f, value)
     if f.type in ("int", "float"):
         number = f"{value:,}" if f.type == "int" else f"{float(value):,.2f}".rstrip("0").rstrip(".")
         if not f.unit:
             return number
-        return number + f.unit if f.unit == "%" else f"{number} {f.unit}"
+        return number + f.unit if f.unit == "%" else f"{number} {unit_label(f)}"
     if f.type == "datetime":
         try:
             return datetime.fromisoformat(str(value)).astimezone(CST).strftime("%Y-%m-%d %H:%M")
@@ -168,7 +176,7 @@ class FieldEditor:
                 )
             )
             for key, label in choices:
-                combo.addItem(label, key)
+                combo.addItem(label_of_choice(f, key) if f.type == "choice" else label, key)
             w = combo
         elif f.type == "int":
             spin = QSpinBox(parent)
@@ -198,17 +206,17 @@ class FieldEditor:
             line.setMaxLength(f.max_length)
             w = line
         if f.unit and isinstance(w, (QSpinBox, QDoubleSpinBox)):
-            w.setSuffix(f.unit if f.unit == "%" else f" {f.unit}")
+            w.setSuffix(f.unit if f.unit == "%" else f" {unit_label(f)}")
         w.setObjectName(f"field_{f.key}")
         self.widget = w
         if value is not None:
             self.set_value(value)
 
     def label(self) -> str:
-        text = self.field.label
+        text = label_of_field(self.field)
         if self.field.unit:
             text += QCoreApplication.translate("RegistryForms", " ({unit})").format(
-                unit=self.field.unit
+                unit=unit_label(self.field)
             )
         return text + (" *" if self.required else "")
 
@@ -335,7 +343,9 @@ class _FormDialog(QDialog):
     def missing(self) -> list[str]:
         """What the form still needs before it can go (required fields left blank, a
         required note), by label: said in the user's language before the service is asked."""
-        out = [e.field.label for e in self.form_editors if e.required and e.value() is None]
+        out = [
+            label_of_field(e.field) for e in self.form_editors if e.required and e.value() is None
+        ]
         if self.note_required and not self.note.toPlainText().strip():
             out.append(QCoreApplication.translate("RegistryForms", "Note"))
         return out
@@ -395,11 +405,11 @@ class StepDialog(_FormDialog):
         self.setObjectName("registryStepDialog")
         self.service, self.actor, self.row, self.step = service, actor, row, step
         spec = row.spec
-        self.setWindowTitle(f"{step.label} — {row.code}")
-        target = spec.status(step.target).label if step.target else spec.status(row.status).label
+        self.setWindowTitle(f"{step_label(spec, step.key)} — {row.code}")
+        target = status_label(spec, step.target or row.status)
         self.header.setText(
             self.tr("{name}: {before} → {after}").format(
-                name=row.name, before=spec.status(row.status).label, after=target
+                name=row.name, before=status_label(spec, row.status), after=target
             )
         )
         self.editors: dict[str, FieldEditor] = {}
@@ -442,7 +452,7 @@ class EditDialog(_FormDialog):
         self.setWindowTitle(self.tr("Edit — {code}").format(code=row.code))
         self.header.setText(
             self.tr("{kind} {code} (status: {status})").format(
-                kind=row.spec.label, code=row.code, status=row.spec.status(row.status).label
+                kind=kind_label(row.spec), code=row.code, status=status_label(row.spec, row.status)
             )
         )
         self.name = QLineEdit(row.name)
@@ -501,10 +511,10 @@ class CreateDialog(_FormDialog):
         super().__init__(submit, parent)
         self.setObjectName("registryCreateDialog")
         self.service, self.actor, self.kind = service, actor, kind
-        self.setWindowTitle(self.tr("New — {kind}").format(kind=kind.label))
+        self.setWindowTitle(self.tr("New — {kind}").format(kind=kind_label(kind)))
         self.header.setText(
             self.tr("Enter a new object in {kind}; its code is assigned automatically.").format(
-                kind=kind.label
+                kind=kind_label(kind)
             )
         )
         lon, lat = place or CHAOYANG
@@ -542,7 +552,7 @@ class CreateDialog(_FormDialog):
         self.status = QComboBox()
         self.status.setObjectName("registryStatus")
         for key in (kind.initial, *kind.entry):
-            self.status.addItem(kind.status(key).label, key)
+            self.status.addItem(status_label(kind, key), key)
         self.form.addRow(self.tr("Status"), self.status)
         self.editors = {
             f.key: self.add_editor(FieldEditor(f, required=f.required, now=now))

@@ -61,7 +61,7 @@ from PySide6.QtWidgets import (
 
 from command_center.domain.calendar import CST
 from command_center.domain.catalogue import Catalogue
-from command_center.domain.registries import KINDS, Kind, RegistryError
+from command_center.domain.registries import KINDS, Kind
 from command_center.domain.workflow import Role
 from command_center.services.cases import Actor
 from command_center.services.registries import (
@@ -83,6 +83,13 @@ from command_center.services.registry_views import (
 from command_center.ui.case_queue import state_name
 from command_center.ui.kpi_strip import KpiTile
 from command_center.ui.registry_forms import CreateDialog, EditDialog, StepDialog, format_value
+from command_center.ui.registry_text import (
+    choice_label,
+    field_label,
+    kind_label,
+    status_label,
+    step_label,
+)
 from command_center.ui.sign_in import role_name
 from command_center.ui.theme import PALETTE
 
@@ -129,19 +136,11 @@ def action_label(kind: Kind, action: str) -> str:
     }
     if action in fixed:
         return fixed[action]
-    try:
-        return kind.step(action).label
-    except RegistryError:
-        return action
+    return step_label(kind, action)
 
 
 def _status_label(kind: Kind, status: str | None) -> str:
-    if status is None:
-        return ""
-    try:
-        return kind.status(status).label
-    except RegistryError:
-        return status
+    return status_label(kind, status)
 
 
 def history_details(kind: Kind, h: HistoryRow) -> str:
@@ -155,7 +154,7 @@ def history_details(kind: Kind, h: HistoryRow) -> str:
         names = []
         for key in data.get("attrs", {}):
             try:
-                names.append(kind.field(key).label)
+                names.append(field_label(kind, key))
             except KeyError:
                 names.append(key)
         names += [
@@ -181,7 +180,7 @@ def history_details(kind: Kind, h: HistoryRow) -> str:
                 continue
             parts.append(
                 QCoreApplication.translate("RegistryPanel", "{label}: {value}").format(
-                    label=f.label, value=format_value(f, value)
+                    label=field_label(kind, f), value=format_value(f, value)
                 )
             )
     if h.note:
@@ -249,7 +248,7 @@ class RegistryTableModel(QAbstractTableModel):
         }
         out = []
         for c in self.columns:
-            out.append(self.kind.field(c[5:]).label if c.startswith("attr:") else fixed[c])
+            out.append(field_label(self.kind, c[5:]) if c.startswith("attr:") else fixed[c])
         return out
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
@@ -348,9 +347,7 @@ class RegistryTableModel(QAbstractTableModel):
 def figure_caption(kind: str, key: str) -> str:
     """The caption of a key figure on a kind's strip."""
     if key.startswith("intact:"):
-        from command_center.domain.registries import COMPONENT_TYPES
-
-        label = dict(COMPONENT_TYPES).get(key[7:], key[7:])
+        label = choice_label("components", "component_type", key[7:])
         return QCoreApplication.translate("RegistryPanel", "{type} intact rate").format(type=label)
     overdue = {
         "illegal_buildings": QCoreApplication.translate("RegistryPanel", "Overdue, still standing"),
@@ -469,7 +466,7 @@ class KindTab(QWidget):
         self.status_filter.setObjectName("registryStatusFilter")
         self.status_filter.addItem(self.tr("All statuses"), None)
         for s in kind.statuses:
-            self.status_filter.addItem(s.label, s.key)
+            self.status_filter.addItem(status_label(kind, s.key), s.key)
         self.street_filter = QComboBox()
         self.street_filter.setObjectName("registryStreetFilter")
         self.street_filter.addItem(self.tr("All streets"), None)
@@ -788,7 +785,7 @@ class KindTab(QWidget):
 
         header, rows = self.table_rows()
         path = Path(path)
-        sheet = self.kind.label[:31]
+        sheet = kind_label(self.kind)[:31]
         self.submit(
             lambda: write_table(path, header, rows, sheet=sheet),
             lambda written: self.message.setText(self.tr("Exported {path}").format(path=written)),
@@ -921,7 +918,7 @@ class ObjectPanel(QWidget):
         o, spec = page.row, page.row.spec
         self.title.setText(self.tr("{code}  {name}").format(code=o.code, name=o.name))
         status = spec.status(o.status)
-        text = f"{spec.label} · {status.label}"
+        text = f"{kind_label(spec)} · {status_label(spec, o.status)}"
         if page.overdue:
             text += self.tr(" · overdue")
         self.status.setText(text)
@@ -934,7 +931,9 @@ class ObjectPanel(QWidget):
         form = self.fields_form
         for f in spec.fields:
             value = format_value(f, o.attrs.get(f.key))
-            form.addRow(self._key(f.label), self._value(value or "—", muted=not value))
+            form.addRow(
+                self._key(field_label(spec, f)), self._value(value or "—", muted=not value)
+            )
         place = "/".join(p for p in (page.district_name, page.street_name) if p) or "—"
         form.addRow(
             self._key(self.tr("Address")), self._value(o.address or "—", muted=not o.address)
@@ -963,7 +962,9 @@ class ObjectPanel(QWidget):
             needed = self.fields_box.sizeHint().height()
         self.fields_scroll.setFixedHeight(min(needed + 12, 440))
         steps = spec.steps_from(o.status)
-        self._set_steps([(s.key, s.label) for s in steps], enabled=may_step, tip=step_tip)
+        self._set_steps(
+            [(s.key, step_label(spec, s.key)) for s in steps], enabled=may_step, tip=step_tip
+        )
         self.edit_button.setEnabled(may_edit)
         self.edit_button.setToolTip(edit_tip)
         self.locate_button.setEnabled(True)
@@ -1114,7 +1115,7 @@ class RegistryWindow(QWidget):
             tab.objectActivated.connect(self.open_object)
             tab.createRequested.connect(lambda: self.create())
             self.kind_tabs[key] = tab
-            self.tabs.addTab(tab, spec.label)
+            self.tabs.addTab(tab, kind_label(spec))
         self.page = ObjectPanel(catalogue)
         self.page.stepRequested.connect(lambda key: self.take_step(key))
         self.page.editRequested.connect(lambda: self.edit())

@@ -3368,6 +3368,583 @@ Chaoyang City Urban Management Bureau</source>
     </message>
 </context>
 <context>
+    <name>Registry:ad_signs</name>
+    <message>
+        <source>Outdoor ads and shop signs</source>
+        <translation>户外广告与牌匾</translation>
+    </message>
+    <message>
+        <source>Compliant</source>
+        <translation>合规</translation>
+    </message>
+    <message>
+        <source>To rectify</source>
+        <translation>待整改</translation>
+    </message>
+    <message>
+        <source>Removed</source>
+        <translation>已拆除</translation>
+    </message>
+    <message>
+        <source>Find non-compliant</source>
+        <translation>认定不合规</translation>
+    </message>
+    <message>
+        <source>Rectified</source>
+        <translation>整改完成</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>拆除</translation>
+    </message>
+    <message>
+        <source>Renew permit</source>
+        <translation>续办许可</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Outdoor ad</source>
+        <translation>户外广告</translation>
+    </message>
+    <message>
+        <source>Shop sign</source>
+        <translation>牌匾标识</translation>
+    </message>
+    <message>
+        <source>Billboard (pillar)</source>
+        <translation>擎天柱/大型广告牌</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>设置单位</translation>
+    </message>
+    <message>
+        <source>Permit no.</source>
+        <translation>许可证号</translation>
+    </message>
+    <message>
+        <source>Permit valid until</source>
+        <translation>许可有效期至</translation>
+    </message>
+    <message>
+        <source>Width</source>
+        <translation>宽</translation>
+    </message>
+    <message>
+        <source>Height</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>设置位置</translation>
+    </message>
+    <message>
+        <source>Wall</source>
+        <translation>墙面</translation>
+    </message>
+    <message>
+        <source>Roof</source>
+        <translation>楼顶</translation>
+    </message>
+    <message>
+        <source>Ground</source>
+        <translation>落地</translation>
+    </message>
+    <message>
+        <source>Overhanging</source>
+        <translation>悬挑</translation>
+    </message>
+    <message>
+        <source>Canopy</source>
+        <translation>雨篷</translation>
+    </message>
+    <message>
+        <source>Defect</source>
+        <translation>不合规原因</translation>
+    </message>
+    <message>
+        <source>Rectify by</source>
+        <translation>整改期限</translation>
+    </message>
+    <message>
+        <source>Rectified on</source>
+        <translation>整改日期</translation>
+    </message>
+</context>
+<context>
+    <name>Registry:components</name>
+    <message>
+        <source>Municipal components</source>
+        <translation>市政设施部件</translation>
+    </message>
+    <message>
+        <source>Intact</source>
+        <translation>完好</translation>
+    </message>
+    <message>
+        <source>Damaged</source>
+        <translation>破损</translation>
+    </message>
+    <message>
+        <source>Missing</source>
+        <translation>丢失</translation>
+    </message>
+    <message>
+        <source>Under repair</source>
+        <translation>维修中</translation>
+    </message>
+    <message>
+        <source>Report damage</source>
+        <translation>报告破损</translation>
+    </message>
+    <message>
+        <source>Report missing</source>
+        <translation>报告丢失</translation>
+    </message>
+    <message>
+        <source>Start repair</source>
+        <translation>开始维修</translation>
+    </message>
+    <message>
+        <source>Repaired</source>
+        <translation>修复完成</translation>
+    </message>
+    <message>
+        <source>Component</source>
+        <translation>部件类型</translation>
+    </message>
+    <message>
+        <source>Manhole cover</source>
+        <translation>井盖</translation>
+    </message>
+    <message>
+        <source>Street light</source>
+        <translation>路灯</translation>
+    </message>
+    <message>
+        <source>Drain grate</source>
+        <translation>雨水篦子</translation>
+    </message>
+    <message>
+        <source>Public toilet</source>
+        <translation>公厕</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>权属单位</translation>
+    </message>
+    <message>
+        <source>Installed on</source>
+        <translation>建成日期</translation>
+    </message>
+    <message>
+        <source>Damage</source>
+        <translation>损坏情况</translation>
+    </message>
+    <message>
+        <source>Repaired on</source>
+        <translation>修复日期</translation>
+    </message>
+</context>
+<context>
+    <name>Registry:illegal_buildings</name>
+    <message>
+        <source>Illegal buildings</source>
+        <translation>违法建设</translation>
+    </message>
+    <message>
+        <source>Found</source>
+        <translation>已发现</translation>
+    </message>
+    <message>
+        <source>Demolition notice served</source>
+        <translation>已下达限拆通知</translation>
+    </message>
+    <message>
+        <source>Referred to court</source>
+        <translation>已申请法院强拆</translation>
+    </message>
+    <message>
+        <source>Demolished by the owner</source>
+        <translation>自行拆除</translation>
+    </message>
+    <message>
+        <source>Demolished by force</source>
+        <translation>强制拆除</translation>
+    </message>
+    <message>
+        <source>Serve demolition notice</source>
+        <translation>下达限拆通知</translation>
+    </message>
+    <message>
+        <source>Confirm demolished by the owner</source>
+        <translation>确认自行拆除</translation>
+    </message>
+    <message>
+        <source>Demolish by force</source>
+        <translation>强制拆除</translation>
+    </message>
+    <message>
+        <source>Apply to court for enforcement</source>
+        <translation>申请法院强制执行</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>面积</translation>
+    </message>
+    <message>
+        <source>Found on</source>
+        <translation>发现日期</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <source>Stock</source>
+        <translation>存量</translation>
+    </message>
+    <message>
+        <source>Structure</source>
+        <translation>结构</translation>
+    </message>
+    <message>
+        <source>Brick</source>
+        <translation>砖混</translation>
+    </message>
+    <message>
+        <source>Colour steel</source>
+        <translation>彩钢</translation>
+    </message>
+    <message>
+        <source>Timber</source>
+        <translation>木结构</translation>
+    </message>
+    <message>
+        <source>Frame</source>
+        <translation>框架</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>Party</source>
+        <translation>当事人</translation>
+    </message>
+    <message>
+        <source>Notice no.</source>
+        <translation>限拆通知书文号</translation>
+    </message>
+    <message>
+        <source>Served on</source>
+        <translation>送达日期</translation>
+    </message>
+    <message>
+        <source>Demolish by</source>
+        <translation>限期拆除日期</translation>
+    </message>
+    <message>
+        <source>Demolished on</source>
+        <translation>拆除日期</translation>
+    </message>
+    <message>
+        <source>Court case no.</source>
+        <translation>法院案号</translation>
+    </message>
+</context>
+<context>
+    <name>Registry:markets</name>
+    <message>
+        <source>Markets</source>
+        <translation>便民市场与农贸市场</translation>
+    </message>
+    <message>
+        <source>Planned</source>
+        <translation>规划</translation>
+    </message>
+    <message>
+        <source>Under works</source>
+        <translation>建设/改造中</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>营业</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <source>Start works</source>
+        <translation>开工建设/改造</translation>
+    </message>
+    <message>
+        <source>Open for business</source>
+        <translation>开业</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Convenience market</source>
+        <translation>便民市场</translation>
+    </message>
+    <message>
+        <source>Farmers&apos; market</source>
+        <translation>农贸市场</translation>
+    </message>
+    <message>
+        <source>Smart farmers&apos; market</source>
+        <translation>智慧农贸市场</translation>
+    </message>
+    <message>
+        <source>Stalls</source>
+        <translation>摊位数</translation>
+    </message>
+    <message>
+        <source>Opens</source>
+        <translation>开市时间</translation>
+    </message>
+    <message>
+        <source>Closes</source>
+        <translation>闭市时间</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>管理单位</translation>
+    </message>
+    <message>
+        <source>Upgrade due</source>
+        <translation>智慧化改造完成期限</translation>
+    </message>
+</context>
+<context>
+    <name>Registry:parking</name>
+    <message>
+        <source>Parking</source>
+        <translation>停车设施</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>开放</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>暂停使用</translation>
+    </message>
+    <message>
+        <source>Planned</source>
+        <translation>规划建设</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>暂停使用</translation>
+    </message>
+    <message>
+        <source>Reopen</source>
+        <translation>恢复开放</translation>
+    </message>
+    <message>
+        <source>Report occupancy</source>
+        <translation>更新占用</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Car park</source>
+        <translation>公共停车场</translation>
+    </message>
+    <message>
+        <source>On-street berths</source>
+        <translation>路内泊位</translation>
+    </message>
+    <message>
+        <source>Berths</source>
+        <translation>泊位数</translation>
+    </message>
+    <message>
+        <source>Occupied</source>
+        <translation>在用泊位</translation>
+    </message>
+    <message>
+        <source>Occupancy at</source>
+        <translation>占用更新时间</translation>
+    </message>
+    <message>
+        <source>Occupancy feed</source>
+        <translation>占用数据源</translation>
+    </message>
+    <message>
+        <source>Fees</source>
+        <translation>收费标准</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>管理单位</translation>
+    </message>
+</context>
+<context>
+    <name>Registry:projects</name>
+    <message>
+        <source>Key projects</source>
+        <translation>重点项目</translation>
+    </message>
+    <message>
+        <source>Preparing</source>
+        <translation>前期</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>在建</translation>
+    </message>
+    <message>
+        <source>Suspended</source>
+        <translation>停工</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>竣工</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开工</translation>
+    </message>
+    <message>
+        <source>Report progress</source>
+        <translation>报告进度</translation>
+    </message>
+    <message>
+        <source>Suspend</source>
+        <translation>停工</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>复工</translation>
+    </message>
+    <message>
+        <source>Complete</source>
+        <translation>竣工</translation>
+    </message>
+    <message>
+        <source>Plan section</source>
+        <translation>规划条目</translation>
+    </message>
+    <message>
+        <source>Responsible unit</source>
+        <translation>责任单位</translation>
+    </message>
+    <message>
+        <source>Started on</source>
+        <translation>开工日期</translation>
+    </message>
+    <message>
+        <source>Due on</source>
+        <translation>计划完成日期</translation>
+    </message>
+    <message>
+        <source>Budget</source>
+        <translation>投资</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <source>Latest milestone</source>
+        <translation>最新节点</translation>
+    </message>
+    <message>
+        <source>Next milestone</source>
+        <translation>下一节点</translation>
+    </message>
+    <message>
+        <source>Next milestone due</source>
+        <translation>节点期限</translation>
+    </message>
+    <message>
+        <source>Completed on</source>
+        <translation>竣工日期</translation>
+    </message>
+</context>
+<context>
+    <name>Registry:shopfronts</name>
+    <message>
+        <source>Shop-front contracts</source>
+        <translation>门前承包责任制</translation>
+    </message>
+    <message>
+        <source>Not informed</source>
+        <translation>未告知</translation>
+    </message>
+    <message>
+        <source>Informed, not signed</source>
+        <translation>已告知未签订</translation>
+    </message>
+    <message>
+        <source>Signed</source>
+        <translation>已签订</translation>
+    </message>
+    <message>
+        <source>Inform</source>
+        <translation>告知</translation>
+    </message>
+    <message>
+        <source>Sign the contract</source>
+        <translation>签订责任书</translation>
+    </message>
+    <message>
+        <source>Inspect</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <source>Business</source>
+        <translation>经营类别</translation>
+    </message>
+    <message>
+        <source>Contact</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <source>Informed on</source>
+        <translation>告知日期</translation>
+    </message>
+    <message>
+        <source>Signed on</source>
+        <translation>签订日期</translation>
+    </message>
+    <message>
+        <source>Last inspected on</source>
+        <translation>最近检查日期</translation>
+    </message>
+    <message>
+        <source>Last result</source>
+        <translation>最近检查结果</translation>
+    </message>
+    <message>
+        <source>Fulfilled</source>
+        <translation>落实</translation>
+    </message>
+    <message>
+        <source>Not fulfilled</source>
+        <translation>未落实</translation>
+    </message>
+</context>
+<context>
     <name>RegistryForms</name>
     <message>
         <source>Yes</source>
@@ -3583,6 +4160,17 @@ Chaoyang City Urban Management Bureau</source>
     <message>
         <source>Overdue</source>
         <translation>超期</translation>
+    </message>
+</context>
+<context>
+    <name>RegistryUnits</name>
+    <message>
+        <source>pcs</source>
+        <translation>个</translation>
+    </message>
+    <message>
+        <source>10k yuan</source>
+        <translation>万元</translation>
     </message>
 </context>
 <context>

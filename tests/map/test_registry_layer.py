@@ -26,6 +26,7 @@ from command_center.map.layers import LayerList, RegistryLayer, frozen_copy, reg
 from command_center.map.projection import project
 from command_center.map.scene import MapScene
 from command_center.services.snapshot import RegistryRow
+from command_center.ui.registry_text import status_label
 from tests.map.conftest import to_pixel
 
 TODAY = date(2026, 5, 20)
@@ -260,11 +261,13 @@ def test_the_legend_has_a_swatch_per_status(qtbot):
     dock = LayerDockWidget(layers)
     qtbot.addWidget(dock)
     model = LayerListModel(layers)
-    assert model.data(model.index(model.row_of("registry:parking"), 0)) == "停车设施"
+    # No translator in these tests: the registries' English names (ui.registry_text).
+    assert model.data(model.index(model.row_of("registry:parking"), 0)) == "Parking"
     dock.select_layer("registry:parking")
     entries = dock.legend.entries
     for status in KINDS["parking"].statuses:
-        assert (status.colour, status.label) in entries
+        assert (status.colour, status_label("parking", status.key)) in entries
+    assert ("#1f77b4", "Open") in entries
     assert any(colour == REGISTRY_OVERDUE for colour, _ in entries)
     model.close()
     dock.detach()
@@ -285,11 +288,11 @@ def test_the_details_panel_shows_code_name_status_and_key_attributes(qtbot):
     )
     panel.show_registry_object(row, overdue=True)
     assert panel.kind == "registry" and panel.key == 5
-    assert panel.kind_label.text() == "违法建设"
+    assert panel.kind_label.text() == "Illegal buildings"
     assert panel.field("Code") == "WJ000005" and panel.field("Name") == "违建5"
-    assert panel.field("Status") == "● 已下达限拆通知 · Overdue"
-    assert panel.field("类型") == "新增" and panel.field("面积") == "40 m²"
-    assert panel.field("限期拆除日期") == "2026-02-01"
+    assert panel.field("Status") == "● Demolition notice served · Overdue"
+    assert panel.field("Type") == "New" and panel.field("Area") == "40 m²"
+    assert panel.field("Demolish by") == "2026-02-01"
     assert panel.fly_to_button.isEnabled()
     west, south, east, north = panel._bbox
     assert math.isclose(east - west, 0.001) and math.isclose(north - south, 0.001)

@@ -111,12 +111,12 @@ def test_link_and_unlink_through_the_case_panel(qtbot, store, org, city):  # noq
     panel.link_button.click()
     actions = panel.link_menu.actions()
     assert [a.data() for a in actions] == [c.id for c in panel.registry_candidates()]
-    assert actions[0].text() == "市政设施部件 · BJ000002 · 井盖甲 · 完好 · 20 m"
+    assert actions[0].text() == "Municipal components · BJ000002 · 井盖甲 · Intact · 20 m"
     actions[0].trigger()
 
     assert reg.object_of_case(case_id).id == ids["near_cover"]
     assert panel.detail.registry.linked.id == ids["near_cover"]
-    assert "市政设施部件 · BJ000002 · 井盖甲 · 完好</a>" in panel.registry_label.text()
+    assert "Municipal components · BJ000002 · 井盖甲 · Intact</a>" in panel.registry_label.text()
     assert f'href="registry:components:{ids["near_cover"]}"' in panel.registry_label.text()
     with qtbot.waitSignal(panel.registryObjectRequested) as opened:  # its page, on a click
         panel.registry_label.linkActivated.emit(f"registry:components:{ids['near_cover']}")
@@ -141,7 +141,7 @@ def test_without_a_role_that_may_link_nothing_is_offered_or_done(qtbot, store, o
     reg, case_id, ids = city
     reg.link_case(org.actors[R.INTAKE], case_id, ids["sign"])
     panel = _panel(qtbot, store, org, reg, case_id, [], lambda: None)  # signed out
-    assert "户外广告与牌匾 · GG000001 · 牌匾 · 合规</a>" in panel.registry_label.text()
+    assert "Outdoor ads and shop signs · GG000001 · 牌匾 · Compliant</a>" in panel.registry_label.text()
     assert not panel.link_button.isVisibleTo(panel)
     assert not panel.unlink_button.isVisibleTo(panel)
     # Even if asked (a stale button, a shortcut): no actor with a linking role, no change.

@@ -484,7 +484,8 @@ def test_the_view_menu_opens_the_registries_for_every_role(qtbot, org):  # noqa:
     QApplication.processEvents()
 
 
-def test_the_window_in_english_keeps_the_data_in_chinese(qtbot, org, reg, use_lang):  # noqa: F811
+def test_the_window_in_english(qtbot, org, reg, use_lang):  # noqa: F811
+    """English throughout, the registries' vocabulary too; the data (names) as entered."""
     use_lang("en")
     oid = building(reg, org)
     window = make_window(qtbot, org, reg, R.SQUAD)
@@ -492,13 +493,18 @@ def test_the_window_in_english_keeps_the_data_in_chinese(qtbot, org, reg, use_la
     with qtbot.waitSignal(tab.loaded):
         window.reload()
     assert window.windowTitle() == "City registries"
-    assert tab.model.headers()[:5] == ["Code", "Name", "Status", "Street", "类型"]
+    assert tab.model.headers()[:5] == ["Code", "Name", "Status", "Street", "Type"]
+    assert window.tabs.tabText(0) == "Illegal buildings"
+    assert tab.model.display(tab.model.rows[0], 2) == "Found"
+    assert tab.model.display(tab.model.rows[0], 4) == "New"
     assert tab.tiles["overdue"].caption_label.text() == "Overdue, still standing"
     assert tab.overdue_only.text() == "Overdue only" and tab.message.text() == "1 listed"
     open_page(qtbot, window, oid)
     assert window.page.history.topLevelItem(0).text(1) == "Entered"
     assert window.page.edit_button.toolTip().startswith("Entering and editing registry objects:")
+    assert window.page.step_buttons["serve_notice"].text() == "Serve demolition notice…"
     dialog = window.take_step("serve_notice")
+    assert dialog.windowTitle().startswith("Serve demolition notice")
     assert dialog.ok_button.text() == "OK"
     assert dialog.form.labelForField(dialog.note).text() == "Note"
     dialog.close()
