@@ -159,15 +159,14 @@ class PendingExtension:
 
 @dataclass(frozen=True)
 class RegistryObjectRef:
-    """A registry object (台账) as the case panel names it; `distance_m` from the case."""
+    """A registry object (台账) as the case panel names it (the UI names its kind and status
+    in the user's language); `distance_m` from the case."""
 
     id: int
     kind: str  # domain.registries.KINDS key
-    kind_label: str  # 违法建设, …
     code: str
     name: str
     status: str
-    status_label: str
     colour: str  # the status colour on the map
     distance_m: float | None = None
 
@@ -264,8 +263,7 @@ def _ref(o: ObjectRow, distance_m: float | None = None) -> RegistryObjectRef:
     spec = KINDS[o.kind]
     status = next((st for st in spec.statuses if st.key == o.status), None)
     return RegistryObjectRef(
-        o.id, o.kind, spec.label, o.code, o.name, o.status,
-        status.label if status else o.status, status.colour if status else "#ffffff",
+        o.id, o.kind, o.code, o.name, o.status, status.colour if status else "#ffffff",
         distance_m,
     )
 

@@ -96,8 +96,7 @@ def test_candidates_are_the_categorys_registries_first_nearest_first(store, org,
         ids["sign"],  # then any other registry within 150 m
     ]
     assert [round(c.distance_m) for c in link.candidates] == [20, 60, 10, 120]
-    assert link.candidates[0].kind_label == "市政设施部件"
-    assert link.candidates[0].status_label == "完好"
+    assert (link.candidates[0].kind, link.candidates[0].status) == ("components", "intact")
 
 
 def test_link_and_unlink_through_the_case_panel(qtbot, store, org, city):  # noqa: F811
