@@ -44,6 +44,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import shapely
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -141,6 +142,7 @@ TARGET_LABELS = {  # English, for the import dialog to translate
     GRIDS: "Unit grids",
 }
 GEOMETRY = "geometry"  # the field name a GeoJSON feature's geometry is reported under
+OVERLAP_TOLERANCE_M2 = 1.0  # a new grid may overlap another by this much (digitising slivers)
 CHUNK = 5000  # rows per bulk write
 IN_CHUNK = 1000  # values per IN (…) read-back
 PROGRESS_EVERY = 2000
@@ -765,7 +767,11 @@ def _import_grids(
                         f"unit grid '{row['code']}' already exists (it is not overwritten)",
                     )
                 )
-        rows = [row for _, row in good if row["code"] not in taken]
+        good = [(row_no, row) for row_no, row in good if row["code"] not in taken]
+        for row_no, reason in _overlaps(s, good).items():
+            errors.append(RowError(row_no, by_field.get("lon", GEOMETRY), reason))
+        refused = {e.row for e in errors}
+        rows = [row for row_no, row in good if row_no not in refused]
         errors.sort(key=lambda e: e.row)
         if errors and not skip_invalid:
             _report(report_path, errors)
@@ -817,6 +823,48 @@ def _check_grid(
         "responsibility_grid_id": None,
         **place,
     }
+
+
+def _overlaps(s: Session, new: list[tuple[int, dict[str, Any]]]) -> dict[int, str]:
+    """Row -> reason for each new grid that overlaps a grid in the store or an earlier grid
+    of the file by more than OVERLAP_TOLERANCE_M2 (unit grids partition the city: a point
+    must fall in one grid only). Shared edges and digitising slivers are tolerated."""
+    if not new:
+        return {}
+    x0 = min(row["min_lon"] for _, row in new)
+    y0 = min(row["min_lat"] for _, row in new)
+    x1 = max(row["max_lon"] for _, row in new)
+    y1 = max(row["max_lat"] for _, row in new)
+    stored = s.execute(
+        select(UnitGrid.code, UnitGrid.geometry).where(
+            UnitGrid.max_lon >= x0, UnitGrid.min_lon <= x1,
+            UnitGrid.max_lat >= y0, UnitGrid.min_lat <= y1,
+        )
+    ).all()
+    codes = [code for code, _ in stored] + [row["code"] for _, row in new]
+    shapes = [shapely.from_geojson(g) for _, g in stored]
+    shapes += [shapely.from_geojson(row["geometry"]) for _, row in new]
+    tree = shapely.STRtree(shapes)
+    shapes_array = np.asarray(shapes, dtype=object)
+    out: dict[int, str] = {}
+    for i, (row_no, _row) in enumerate(new):
+        own = len(stored) + i
+        shape = shapes[own]
+        mx, my = local_metres_per_degree(shape.centroid.y)
+        near = tree.query(shape, predicate="intersects")
+        # Only those whose interiors meet (neighbours that share an edge do not).
+        near = near[shapely.relate_pattern(shape, shapes_array[near], "T********")]
+        for j in sorted(int(j) for j in near):
+            if j >= own:  # itself, or a later row of the file (which reports it)
+                continue
+            if j >= len(stored) and new[j - len(stored)][0] in out:
+                continue  # an earlier row refused for overlapping: it will not be there
+            m2 = shape.intersection(shapes[j]).area * mx * my
+            if m2 > OVERLAP_TOLERANCE_M2:
+                where = "" if j < len(stored) else f" (row {new[j - len(stored)][0]})"
+                out[row_no] = f"overlaps unit grid '{codes[j]}'{where} by {m2:.0f} m²"
+                break
+    return out
 
 
 def _grid_polygon(r: _Row) -> dict[str, Any] | None:

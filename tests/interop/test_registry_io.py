@@ -548,6 +548,34 @@ def test_every_locator_of_the_process_sees_imported_grids(geo, tmp_path):
     assert early.locate(120.4535, 41.5705) == "211302001001004"
 
 
+def test_overlapping_grids_are_refused_and_touching_ones_kept(geo, tmp_path):
+    """Unit grids partition the city (a point falls in one grid): a new grid may touch
+    others, but not cover part of one in the store or of an earlier row of the file."""
+    src = tmp_path / "grids.geojson"
+    src.write_text(
+        _collection(
+            _grid("211302001001004", 120.453),  # touches 003 (a shared edge): kept
+            _grid("211302001001005", 120.4515),  # half over 002 and 003 in the store
+            _grid("211302001001006", 120.4538),  # 80 % over 004, an earlier row
+            # A sliver (≈0.9 m²) over 004, and over 006, which is refused: kept.
+            _grid("211302001001007", 120.4539999),
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportFailed) as err:
+        import_geojson(geo, src, "grids", now=NOW)
+    reasons = {e.row: e.reason for e in err.value.errors}
+    assert set(reasons) == {2, 3}
+    assert reasons[2].startswith("overlaps unit grid '211302001001002' by ")
+    assert reasons[3].startswith("overlaps unit grid '211302001001004' (row 1) by ")
+    report = import_geojson(geo, src, "grids", now=NOW, skip_invalid=True)
+    assert report.imported == 2
+    with geo.read() as s:
+        codes = set(s.scalars(select(UnitGrid.code)))
+    assert {"211302001001004", "211302001001007"} <= codes
+    assert not {"211302001001005", "211302001001006"} & codes
+
+
 def test_a_grid_with_an_unknown_street_or_a_bad_polygon_is_refused(geo, tmp_path):
     bowtie = {
         "type": "Polygon",
