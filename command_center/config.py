@@ -54,7 +54,9 @@ class MapSettings:
 class LiveSettings:
     """What arrives while the app runs. `simulator`: the embedded demo city lives by itself
     (filed reports, squads at work); `mqtt_host`: squad positions from this broker (topics
-    `{mqtt_topic_prefix}/{id}/position`), empty for none."""
+    `{mqtt_topic_prefix}/{id}/position`), empty for none; car-park occupancy from the same
+    broker under `{parking_topic_prefix}/parking/{code}/occupancy` (empty: the squads'
+    prefix without its last part, `cc/units` → `cc`)."""
 
     simulator: bool = True
     mqtt_host: str = ""
@@ -63,6 +65,7 @@ class LiveSettings:
     mqtt_password: str = ""
     mqtt_tls: bool = False
     mqtt_topic_prefix: str = "cc/units"
+    parking_topic_prefix: str = ""
 
 
 VIDEO_LAYOUTS = ("1", "2x2", "3x3", "4x4", "1+5", "1+7")
@@ -207,6 +210,13 @@ def _check(settings: Settings, source: str) -> None:
         raise ConfigError(
             f"{source}: [live] mqtt_topic_prefix {live.mqtt_topic_prefix!r} must be a plain "
             "topic path (no + or # wildcards)"
+        )
+    if any(c in live.parking_topic_prefix for c in "+#") or (
+        live.parking_topic_prefix and not live.parking_topic_prefix.strip("/")
+    ):
+        raise ConfigError(
+            f"{source}: [live] parking_topic_prefix {live.parking_topic_prefix!r} must be a "
+            "plain topic path (no + or # wildcards), or empty"
         )
 
 

@@ -121,13 +121,16 @@ def test_sources_from_settings_refuses_unnamed_or_twice_named_entries():
 def test_live_defaults_run_the_simulator_and_contact_no_broker():
     live = parse_settings({}).live
     assert live.simulator is True and live.mqtt_host == "" and live.mqtt_port == 1883
+    assert live.parking_topic_prefix == ""  # derived from the squads' prefix
 
 
 def test_live_section_parses():
     live = parse_settings(
         {"live": {"simulator": False, "mqtt_host": "10.1.2.3", "mqtt_port": 8883,
-                  "mqtt_tls": True, "mqtt_topic_prefix": "chaoyang/units"}}
+                  "mqtt_tls": True, "mqtt_topic_prefix": "chaoyang/units",
+                  "parking_topic_prefix": "chaoyang/city"}}
     ).live
+    assert live.parking_topic_prefix == "chaoyang/city"
     assert (live.simulator, live.mqtt_host, live.mqtt_port, live.mqtt_tls) == (
         False, "10.1.2.3", 8883, True
     )
@@ -138,6 +141,7 @@ def test_live_section_parses():
     [
         ({"mqtt_port": 0}, "is not a TCP port"),
         ({"mqtt_topic_prefix": "cc/+"}, "no \\+ or # wildcards"),
+        ({"parking_topic_prefix": "cc/#"}, "parking_topic_prefix 'cc/#' must be a plain"),
         ({"mqtt_host": 5}, "expected str"),
         ({"broker": "x"}, "unknown setting 'broker'"),
     ],

@@ -182,8 +182,8 @@ def _follow_parking(
     live: LiveSettings, store: Store, clock: Callable[[], datetime]
 ) -> Any | None:
     """Car-park occupancy (live/parking_feed.py), written to the registry off the GUI thread:
-    from the configured MQTT broker (`{prefix}/parking/{code}/occupancy`, the prefix beside
-    the squads'), or, with no broker and the demo simulator on, drifted along the daily curve
+    from the configured MQTT broker (`{prefix}/parking/{code}/occupancy`: `[live]
+    parking_topic_prefix`, or the one beside the squads'), or, with no broker and the demo simulator on, drifted along the daily curve
     on the simulator's clock. Returns what to `stop()` at exit, or None."""
     from command_center.live.parking_feed import MqttParkingFeed, OccupancyDrift, parking_prefix
     from command_center.services.registries import RegistryService
@@ -193,7 +193,7 @@ def _follow_parking(
             MqttSettings(
                 live.mqtt_host, live.mqtt_port, live.mqtt_username or None,
                 live.mqtt_password or None, live.mqtt_tls,
-                parking_prefix(live.mqtt_topic_prefix),
+                live.parking_topic_prefix or parking_prefix(live.mqtt_topic_prefix),
             ),
             RegistryService(store, clock=clock).record_occupancy,
         )
