@@ -202,8 +202,12 @@ def parse_category(code: object, catalogue: Catalogue) -> Category:
 
 
 # -- the report file ------------------------------------------------------------------------
-def write_error_report(path: Path, errors: Iterable[RowError]) -> None:
-    """The refused rows as CSV (row, field, reason), UTF-8 with a BOM so Excel reads it."""
+def write_error_report(path: Path | str | None, errors: Iterable[RowError]) -> None:
+    """The refused rows as CSV (row, field, reason), UTF-8 with a BOM so Excel reads it;
+    nothing when no report was asked for (`path` None)."""
+    if path is None:
+        return
+    path = Path(path)
     tmp = path.with_name(path.name + ".part")
     with tmp.open("w", newline="", encoding="utf-8-sig") as f:
         out = csv.writer(f)

@@ -264,14 +264,12 @@ def import_open311(
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         errors = [RowError(0, "file", f"not a readable JSON file: {exc}")]
-        if report_path is not None:
-            write_error_report(Path(report_path), errors)
+        write_error_report(report_path, errors)
         raise ImportFailed(str(path), errors, 0) from None
     good, bad = parse_requests(data, catalogue, service_map=service_map)
     errors = [RowError(e.index + 1, e.field, e.reason) for e in bad]
     if errors and not skip_invalid:
-        if report_path is not None:
-            write_error_report(Path(report_path), errors)
+        write_error_report(report_path, errors)
         raise ImportFailed(str(path), errors, len(good) + len({e.index for e in bad}))
     header = ["category_code", "lon", "lat", "reported_at", "description", "address", "source"]
     records = [
@@ -288,8 +286,7 @@ def import_open311(
         catalogue=catalogue, now=now, workstation=workstation, progress=progress,
     )
     all_errors = sorted([*errors, *report.rejected], key=lambda e: e.row)
-    if report_path is not None:
-        write_error_report(Path(report_path), all_errors)
+    write_error_report(report_path, all_errors)
     return type(report)(read=len(good) + len({e.index for e in bad}), imported=report.imported,
                         rejected=all_errors)
 

@@ -51,7 +51,7 @@ from sqlalchemy.orm import Session
 
 from command_center.domain.calendar import CST
 from command_center.domain.geo import local_metres_per_degree
-from command_center.domain.grid import GridCode, GridCodeError, GridIndex
+from command_center.domain.grid import GridCode, GridCodeError
 from command_center.domain.registries import (
     KINDS,
     Field,
@@ -568,7 +568,7 @@ def _import_objects(
 ) -> ImportReport:
     by_field, header_errors = resolve_columns(spec.key, header, mapping, geometry=geometry)
     if header_errors:  # the file as a whole is unreadable: nothing to skip to
-        _report(report_path, header_errors)
+        write_error_report(report_path, header_errors)
         raise ImportFailed(str(path), header_errors, len(records))
     now = now or datetime.now(CST)
     workstation = (workstation or default_workstation())[:64]
@@ -605,7 +605,7 @@ def _import_objects(
             good = [(n, row) for n, row in good if row["code"] not in taken]
         errors.sort(key=lambda e: e.row)
         if errors and not skip_invalid:
-            _report(report_path, errors)
+            write_error_report(report_path, errors)
             raise ImportFailed(str(path), errors, len(records))
         rows = [row for _, row in good]
         _number(s, spec, rows, given)
@@ -618,7 +618,7 @@ def _import_objects(
         changelog.record(s, changes, workstation, now)
     if progress is not None:
         progress(total, total)
-    _report(report_path, errors)
+    write_error_report(report_path, errors)
     log.info("imported %d %s from %s (%d rows refused)", len(rows), spec.key, path, len(errors))
     return ImportReport(read=len(records), imported=len(rows), rejected=errors)
 
@@ -648,16 +648,9 @@ def _number(s: Session, spec: Kind, rows: list[dict[str, Any]], given: dict[str,
         row["code"] = f"{prefix}{seq:06d}"
 
 
-def _grid_index(locator: GridLocator) -> GridIndex | None:
-    try:
-        return locator.index()
-    except ValueError:  # "a grid index needs at least one cell": a city without grids yet
-        return None
-
-
 def _locate(locator: GridLocator, rows: list[dict[str, Any]]) -> None:
     """Grid, street and district of every row, in one vectorised lookup."""
-    grids = _grid_index(locator)
+    grids = locator.index_or_none()
     codes = (
         grids.lookup_many([r["lon"] for r in rows], [r["lat"] for r in rows])
         if grids is not None and rows
@@ -730,7 +723,7 @@ def _import_grids(
     """Unit grids from GeoJSON features; the change log names each by its code (digits)."""
     by_field, header_errors = resolve_columns(GRIDS, header, mapping, geometry=True)
     if header_errors:
-        _report(report_path, header_errors)
+        write_error_report(report_path, header_errors)
         raise ImportFailed(str(path), header_errors, len(records))
     now = now or datetime.now(CST)
     workstation = (workstation or default_workstation())[:64]
@@ -774,7 +767,7 @@ def _import_grids(
         rows = [row for row_no, row in good if row_no not in refused]
         errors.sort(key=lambda e: e.row)
         if errors and not skip_invalid:
-            _report(report_path, errors)
+            write_error_report(report_path, errors)
             raise ImportFailed(str(path), errors, len(records))
         for start in range(0, len(rows), CHUNK):
             bulk_write(s, UnitGrid, rows[start : start + CHUNK])
@@ -783,7 +776,7 @@ def _import_grids(
     grids_changed()  # every locator of this process, the one passed in too
     if progress is not None:
         progress(total, total)
-    _report(report_path, errors)
+    write_error_report(report_path, errors)
     log.info("imported %d unit grids from %s (%d refused)", len(rows), path, len(errors))
     return ImportReport(read=len(records), imported=len(rows), rejected=errors)
 
@@ -944,8 +937,5 @@ def _grid_rows(store: Store) -> list[dict[str, Any]]:
         ]
 
 
-def _report(report_path: Path | str | None, errors: list[RowError]) -> None:
-    if report_path is not None:
-        write_error_report(Path(report_path), errors)
 
 

@@ -30,7 +30,6 @@ from sqlalchemy.orm import Session
 
 from command_center.domain.calendar import CST
 from command_center.domain.catalogue import Catalogue
-from command_center.domain.grid import GridIndex
 from command_center.domain.workflow import Action, Role, plan_transition
 from command_center.interop import registry_io
 from command_center.interop.importing import (
@@ -448,7 +447,7 @@ def _import(
         raise ValueError(f"into must be one of {TARGETS}, not {into!r}")
     by_field, header_errors = _resolve(into, header, mapping, geometry)
     if header_errors:  # the file as a whole is unreadable: nothing to skip to
-        _report(report_path, header_errors)
+        write_error_report(report_path, header_errors)
         raise ImportFailed(str(path), header_errors, len(records))
     now = now or datetime.now(CST)
     workstation = (workstation or default_workstation())[:64]
@@ -464,9 +463,9 @@ def _import(
             rows, errors = _check_cameras(s, records, by_field, tick)
         errors.sort(key=lambda e: e.row)
         if errors and not skip_invalid:
-            _report(report_path, errors)
+            write_error_report(report_path, errors)
             raise ImportFailed(str(path), errors, len(records))
-        grids = _grid_index(locator)
+        grids = locator.index_or_none()
         for row in rows:
             grid = grids.lookup(row["lon"], row["lat"]) if grids else None
             row["grid_code"] = grid
@@ -479,7 +478,7 @@ def _import(
         changelog.record(s, changes, workstation, now)
     if progress is not None:
         progress(total, total)
-    _report(report_path, errors)
+    write_error_report(report_path, errors)
     log.info("imported %d %s from %s (%d rows refused)", len(rows), into, path, len(errors))
     return ImportReport(read=len(records), imported=len(rows), rejected=errors)
 
@@ -497,17 +496,8 @@ def _ticker(progress: Progress | None, base: int, total: int, every: int) -> Cal
     return tick
 
 
-def _grid_index(locator: GridLocator) -> GridIndex | None:
-    """The unit grids to locate rows on; None while the city has none (an empty database)."""
-    try:
-        return locator.index()
-    except ValueError:  # "a grid index needs at least one cell"
-        return None
 
 
-def _report(report_path: Path | str | None, errors: list[RowError]) -> None:
-    if report_path is not None:
-        write_error_report(Path(report_path), errors)
 
 
 def _check_cases(

@@ -53,6 +53,13 @@ class GridLocator:
                 )
             return self._index
 
+    def index_or_none(self) -> GridIndex | None:
+        """`index()`, or None while the city has no unit grids yet (an empty database)."""
+        try:
+            return self.index()
+        except ValueError:  # "a grid index needs at least one cell"
+            return None
+
     def locate(self, lon: float, lat: float) -> str | None:
         return self.index().lookup(lon, lat)
 
