@@ -4,32 +4,39 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-APT_PACKAGES := fonts-wqy-microhei ffmpeg chromium poppler-utils libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
+# What the app needs besides Qt's own libraries (those are read off PySide6 by `ldd`: qtdeps).
+APT_PACKAGES := fonts-wqy-microhei ffmpeg chromium poppler-utils
+# What the suite needs besides: a real X server for the real-window tests, and its tools.
+TEST_APT_PACKAGES := xvfb xdotool x11-utils
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup sysdeps lint bench clean screenshot
+.PHONY: run test setup sysdeps qtdeps test-sysdeps lint bench clean screenshot
 
 run: setup
 	$(PY) main.py $(ARGS)
 
-test: setup
+test: setup test-sysdeps
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 
-setup: sysdeps $(STAMP)
+setup: sysdeps $(STAMP) qtdeps
 
 sysdeps:
-	@missing=""; for p in $(APT_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-	    echo "installing system packages:$$missing"; \
-	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
-	  else \
-	    echo "warning: missing system packages:$$missing (run as root to install them)"; \
-	  fi; \
-	fi
+	@scripts/apt-ensure $(APT_PACKAGES)
+
+# Every system library PySide6's xcb platform plugin and Qt modules link against, as `ldd`
+# resolves them now (again after an install: a library found may need more), then the check
+# that none is still "not found".
+qtdeps: $(STAMP)
+	@for round in 1 2 3; do \
+	  want=$$($(PY) -m command_center.qtdeps packages); [ -n "$$want" ] || break; \
+	  scripts/apt-ensure --why "Qt's libraries for a real screen" $$want || exit 1; \
+	  [ "$$(id -u)" = "0" ] || break; \
+	done
+	@lost=$$($(PY) -m command_center.qtdeps missing); [ -z "$$lost" ] || \
+	  echo "warning: Qt cannot open a window until these are installed:" $$lost >&2
+
+test-sysdeps:
+	@scripts/apt-ensure --why "test tools" $(TEST_APT_PACKAGES)
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

@@ -464,6 +464,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise UserError(f"--screens {args.screens}: the wall needs at least 1 screen")
         map_box = _parse_box(args.map_box) if args.map_box else None
         map_layers = _parse_layers(args.layer)
+        _require_screen(args.screenshot is not None)
         # The wall is read only: nobody signs in to it.
         credentials = None if args.wall else _credentials(args, ctx)
         store, needs_seed = prepare_gui_store(ctx)
@@ -514,6 +515,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         map_layers=map_layers,
         operator=operator,
     )
+
+
+def _require_screen(screenshot: bool) -> None:
+    """A screenshot renders offscreen unless a platform is asked for; a window needs a screen
+    Qt can open, which is checked before Qt starts: Qt's own answer to a missing library or
+    display is an abort."""
+    if screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        return
+    from command_center.qtdeps import display_problem
+
+    problem = display_problem()
+    if problem is not None:
+        raise UserError(problem)
 
 
 def _credentials(args: argparse.Namespace, ctx: Context) -> tuple[str, str] | None:

@@ -6,6 +6,7 @@ Called by the composition root (`app.main`) with everything already built and ch
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import threading
 from collections.abc import Callable
@@ -73,11 +74,28 @@ _HARMLESS = ("This plugin does not support propagateSizeHints()",)
 
 
 def _qt_to_logging(kind, context, message) -> None:
-    """Qt's own messages go into `logging` (category logger `qt`)."""
+    """Qt's own messages go into `logging` (category logger `qt`). A fatal one (Qt aborts
+    after it: no platform plugin, no display) ends the program with one `error:` line and
+    exit code 2 instead of a core dump."""
+    if kind == QtMsgType.QtFatalMsg:
+        _fatal(message)
     level = _QT_LEVELS.get(kind, logging.WARNING)
     if message in _HARMLESS:
         level = logging.DEBUG
     qtlog.log(level, "%s", message)
+
+
+def _fatal(message: str) -> None:
+    first = " ".join(message.split("\n\n", 1)[0].split())
+    hint = ""
+    try:
+        from command_center.qtdeps import display_problem
+
+        hint = display_problem() or ""
+    except Exception:  # noqa: BLE001 (the hint is a courtesy: the line goes out regardless)
+        pass
+    print(f"error: {first}" + (f" ({hint})" if hint else ""), file=sys.stderr, flush=True)
+    os._exit(2)
 
 
 class _Progress(QObject):
