@@ -286,3 +286,20 @@ def test_a_display_nobody_answers_is_one_error_line_and_exit_2(tmp_path, tools) 
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
     assert lines == [lines[0]] and lines[0].startswith("error: cannot open the X display :4711")
+
+
+def test_when_qt_gives_up_anyway_it_is_an_error_line_not_an_abort(tmp_path) -> None:
+    """Past the checks (here: they are bypassed), Qt's fatal message ends the program with
+    exit code 2 and an `error:` line, never SIGABRT and a core dump."""
+    code = ("from PySide6.QtCore import qInstallMessageHandler\n"
+            "from command_center.ui.run import _qt_to_logging\n"
+            "qInstallMessageHandler(_qt_to_logging)\n"
+            "from PySide6.QtWidgets import QApplication\n"
+            "QApplication([])\n")
+    env = _app_env(tmp_path, ":4711") | {"QT_QPA_PLATFORM": "xcb"}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                            text=True, timeout=60, check=False)
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: ") and "platform plugin" in last, result.stderr
+    assert "cannot open the X display :4711" in last  # what the checks would have said
