@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 import threading
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QEvent,
     QObject,
     Qt,
@@ -96,6 +98,24 @@ def _fatal(message: str) -> None:
         pass
     print(f"error: {first}" + (f" ({hint})" if hint else ""), file=sys.stderr, flush=True)
     os._exit(2)
+
+
+# The seeder's stages (services/seed/run.py), in the UI's language.
+_SEED_STAGES = {
+    "grids and organisation": QT_TRANSLATE_NOOP("SeedStage", "grids and organisation"),
+    "squads": QT_TRANSLATE_NOOP("SeedStage", "squads"),
+    "done": QT_TRANSLATE_NOOP("SeedStage", "done"),
+}
+_SEED_CASES = re.compile(r"cases (\d+)/(\d+)")
+
+
+def seed_stage_text(stage: str) -> str:
+    """A stage the seeder reports, translated ("cases 16000/55000" -> "案件 16000/55000")."""
+    m = _SEED_CASES.fullmatch(stage)
+    if m is not None:
+        return QApplication.translate("SeedStage", "cases {0}/{1}").format(*m.groups())
+    known = _SEED_STAGES.get(stage)
+    return QApplication.translate("SeedStage", known) if known is not None else stage
 
 
 class _Progress(QObject):
@@ -604,7 +624,7 @@ def run_gui(
     progress.changed.connect(
         lambda stage, frac: window.statusBar().showMessage(
             QApplication.translate("run", "Seeding the demo city of Chaoyang: {0} {1}%").format(
-                stage, round(frac * 100)
+                seed_stage_text(stage), round(frac * 100)
             )
         )
     )

@@ -4449,6 +4449,25 @@ Chaoyang City Urban Management Bureau</source>
     </message>
 </context>
 <context>
+    <name>SeedStage</name>
+    <message>
+        <source>grids and organisation</source>
+        <translation>网格与组织</translation>
+    </message>
+    <message>
+        <source>squads</source>
+        <translation>执法中队</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>cases {0}/{1}</source>
+        <translation>案件 {0}/{1}</translation>
+    </message>
+</context>
+<context>
     <name>SignInDialog</name>
     <message>
         <source>Sign in — Smart Urban Management Command Center</source>

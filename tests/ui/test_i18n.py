@@ -124,3 +124,22 @@ def test_no_tr_call_hides_inside_an_f_string() -> None:
         if pattern.search(line)
     ]
     assert found == []
+
+
+def test_the_seeding_progress_speaks_chinese(use_lang: Callable[[str], None]) -> None:
+    """The first run's status bar names the seeder's stages in the UI's language."""
+    import re
+
+    from command_center.services.seed import run as seed_run
+    from command_center.ui.run import seed_stage_text
+
+    source = Path(seed_run.__file__).read_text(encoding="utf-8")
+    stages = re.findall(r'report\("([^"]+)"', source)
+    assert "done" in stages
+    use_lang("zh_CN")
+    for stage in [*stages, "cases 16000/55000"]:
+        text = seed_stage_text(stage)
+        assert not re.search("[A-Za-z]", text), f"{stage!r} shows as {text!r}"
+    assert seed_stage_text("cases 16000/55000") == "案件 16000/55000"
+    use_lang("en")
+    assert seed_stage_text("cases 16000/55000") == "cases 16000/55000"
