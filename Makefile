@@ -10,7 +10,7 @@ APT_PACKAGES := fonts-wqy-microhei ffmpeg chromium poppler-utils
 TEST_APT_PACKAGES := xvfb xdotool x11-utils
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup sysdeps qtdeps test-sysdeps lint bench clean screenshot
+.PHONY: run test setup sysdeps qtdeps test-sysdeps lint bench clean screenshot deb deb-test deb-tools
 
 run: setup
 	$(PY) main.py $(ARGS)
@@ -56,3 +56,18 @@ screenshot: setup
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
+
+# The Debian package (packaging/build_deb.sh): dist/command-center_<version>_<arch>.deb with its
+# own venv in /opt/command-center made from Debian's python3.11. DEB_VERSION overrides the
+# version (default <pyproject version>+<commit count>.<UTC time>, so a newer build sorts higher).
+DEB_APT_PACKAGES := python3.11 python3.11-venv desktop-file-utils librsvg2-bin
+
+deb-tools:
+	@scripts/apt-ensure --why "packaging tools" $(DEB_APT_PACKAGES)
+
+deb: deb-tools
+	DEB_VERSION=$(DEB_VERSION) bash packaging/build_deb.sh
+
+# Build, install with apt-get, start, upgrade over it, purge (root; packaging/test_deb.sh).
+deb-test: deb-tools
+	DEB_VERSION=$(DEB_VERSION) bash packaging/test_deb.sh
