@@ -9,11 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
 STYLE_DIR = Path(__file__).resolve().parents[2] / "resources" / "style"
 STYLE_SHEET = STYLE_DIR / "command_center.qss"
+# The app's icon (also the desktop entry's, packaging/command-center.desktop).
+ICON = STYLE_DIR.parent / "icons" / "command-center.svg"
+DESKTOP_FILE = "command-center"
 
 # Preferred CJK families, best first (WenQuanYi is what the hall's Linux images ship).
 CJK_FAMILIES: tuple[str, ...] = (
@@ -137,7 +140,8 @@ def load_style_sheet(path: Path = STYLE_SHEET) -> str:
 
 
 def apply_theme(app: QApplication, point_size: int = 10) -> str | None:
-    """Give `app` the dark theme and a CJK font; return the font family chosen (or None)."""
+    """Give `app` the dark theme, a CJK font and the icon; return the font family chosen
+    (or None)."""
     app.setStyle("Fusion")
     app.setPalette(build_palette())
     family = choose_cjk_font()
@@ -145,4 +149,6 @@ def apply_theme(app: QApplication, point_size: int = 10) -> str | None:
     font.setPointSize(point_size)
     app.setFont(font)
     app.setStyleSheet(load_style_sheet())
+    app.setWindowIcon(QIcon(str(ICON)))
+    app.setDesktopFileName(DESKTOP_FILE)  # the shell groups the windows under the menu entry
     return family
