@@ -25,7 +25,7 @@ from PySide6.QtCore import (
     Signal,
     qInstallMessageHandler,
 )
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from command_center.config import LiveSettings, Settings
 from command_center.domain.calendar import CST, WorkCalendar
@@ -116,6 +116,20 @@ def seed_stage_text(stage: str) -> str:
         return QApplication.translate("SeedStage", "cases {0}/{1}").format(*m.groups())
     known = _SEED_STAGES.get(stage)
     return QApplication.translate("SeedStage", known) if known is not None else stage
+
+
+def show_fitted(window: QWidget, size: tuple[int, int]) -> None:
+    """Show `window` at `size`, or maximised where the screen is smaller than that (a
+    1366×768 workstation): a window larger than its screen is cut off, its status bar and
+    right-hand docks out of reach."""
+    screen = window.screen() or QApplication.primaryScreen()
+    area = screen.availableGeometry() if screen is not None else None
+    if area is not None and (size[0] > area.width() or size[1] > area.height()):
+        window.resize(min(size[0], area.width()), min(size[1], area.height()))
+        window.showMaximized()
+        return
+    window.resize(*size)
+    window.show()
 
 
 class _Progress(QObject):
@@ -729,8 +743,7 @@ def run_gui(
     timer.start()
 
     if screenshot is None:
-        window.resize(*size)
-        window.show()
+        show_fitted(window, size)
         if operator is None:
             # Sign in once the city is there to sign in to (a first run seeds it first).
             signed_in = {"asked": False}
