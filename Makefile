@@ -16,7 +16,7 @@ run: setup
 	$(PY) main.py $(ARGS)
 
 test: setup test-sysdeps
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 setup: sysdeps $(STAMP) qtdeps
 
