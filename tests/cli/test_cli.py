@@ -159,14 +159,14 @@ def test_stats_on_a_missing_file_does_not_create_it(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def seeded_sqlite(tmp_path_factory) -> str:
-    """A small seeded city made through the command line itself (db seed)."""
-    path = tmp_path_factory.mktemp("seeded") / "city.db"
-    result = run("--db", f"sqlite:///{path}", "db", "seed", "--cases", "1500")
-    assert result.returncode == 0, result.stderr
-    assert "seeded the demo city of Chaoyang" in result.stdout
-    assert "seeding:" in result.stderr  # progress is shown
-    return f"sqlite:///{path}"
+def seeded_sqlite(cli_city, copy_cli_city, tmp_path_factory) -> str:
+    """A copy of the small city seeded through the command line itself (db seed, run once
+    for the whole test run by the `cli_city` fixture)."""
+    result = json.loads((cli_city / "result.json").read_text(encoding="utf-8"))
+    assert result["returncode"] == 0, result["stderr"]
+    assert "seeded the demo city of Chaoyang" in result["stdout"]
+    assert "seeding:" in result["stderr"]  # progress is shown
+    return copy_cli_city(tmp_path_factory.mktemp("seeded"))
 
 
 def test_seeded_stats_json(seeded_sqlite):

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-from datetime import datetime
 from pathlib import Path
 
 import pytest
-
-from command_center.domain.calendar import CST
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -38,27 +34,10 @@ def assert_one_error_line(result: subprocess.CompletedProcess[str], fragment: st
 
 
 @pytest.fixture(scope="module")
-def city_url(sqlite_template, tmp_path_factory) -> str:
-    """A small demo city whose history runs up to the real now (the CLI reports on today)."""
-    from command_center.domain.calendar import WorkCalendar
-    from command_center.domain.catalogue import Catalogue
-    from command_center.services.seed import seed_demo_city
-    from command_center.store.engine import Store, make_engine
-
-    path = tmp_path_factory.mktemp("report-cli") / "city.db"
-    shutil.copyfile(sqlite_template, path)
-    store = Store(make_engine(f"sqlite:///{path}"))
-    try:
-        seed_demo_city(
-            store,
-            catalogue=Catalogue.default(),
-            calendar=WorkCalendar.default(),
-            now=datetime.now(CST),
-            cases=1500,
-        )
-    finally:
-        store.dispose()
-    return f"sqlite:///{path}"
+def city_url(copy_cli_city, tmp_path_factory) -> str:
+    """A small demo city whose history runs up to the real now (the CLI reports on today):
+    a copy of the one `db seed` made for this run (tests/conftest.py's `cli_city`)."""
+    return copy_cli_city(tmp_path_factory.mktemp("report-cli"))
 
 
 @pytest.mark.parametrize(

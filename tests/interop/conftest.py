@@ -14,19 +14,30 @@ from command_center.domain.calendar import CST
 # The seeded history ends here: a fixed moment makes every figure reproducible.
 NOW = datetime(2024, 6, 14, 15, 30, tzinfo=CST)
 @pytest.fixture(scope="session")
-def city(sqlite_template, tmp_path_factory):
-    """A Store on a SQLite copy of the demo city with 3,000 cases up to NOW (read only)."""
+def city(sqlite_template, build_once, tmp_path_factory):
+    """A Store on a SQLite copy of the demo city with 3,000 cases up to NOW (read only), seeded
+    once for the whole run (all xdist workers) and copied."""
     from command_center.domain.calendar import WorkCalendar
     from command_center.domain.catalogue import Catalogue
     from command_center.services.seed import seed_demo_city
     from command_center.store.engine import Store, make_engine
 
+    def build(folder):
+        shutil.copyfile(sqlite_template, folder / "city.db")
+        store = Store(make_engine(f"sqlite:///{folder / 'city.db'}"))
+        try:
+            seed_demo_city(
+                store, catalogue=Catalogue.default(), calendar=WorkCalendar.default(), now=NOW,
+                cases=3000,
+            )
+            with store.engine.connect() as con:  # the file alone is the whole database
+                con.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            store.dispose()
+
     path = tmp_path_factory.mktemp("city") / "city.db"
-    shutil.copyfile(sqlite_template, path)
+    shutil.copyfile(build_once("interop-city", build) / "city.db", path)
     store = Store(make_engine(f"sqlite:///{path}"))
-    seed_demo_city(
-        store, catalogue=Catalogue.default(), calendar=WorkCalendar.default(), now=NOW, cases=3000
-    )
     yield store
     store.dispose()
 

@@ -132,10 +132,16 @@ def counts(store: Store) -> dict[str, int]:
         return {m.__tablename__: s.scalar(select(func.count()).select_from(m)) for m in TABLES}
 
 
-@pytest.fixture
-def city(store, catalogue, calendar) -> City:
-    report = seed(store, catalogue, calendar)
-    city = read_city(store)
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def city(request, migrated_copy, tmp_path_factory, catalogue, calendar) -> City:
+    """The city seeded once per dialect for the tests that only read it (do not change it)."""
+    with migrated_copy(request.param, tmp_path_factory.mktemp("seed")) as url:
+        store = Store(make_engine(url))
+        try:
+            report = seed(store, catalogue, calendar)
+            city = read_city(store)
+        finally:
+            store.dispose()
     assert report.counts == {name: len(rows) for name, rows in city.rows.items()}
     return city
 

@@ -341,12 +341,10 @@ def test_screens_below_one_is_refused_with_one_line(tmp_path: Path, value: str) 
 
 
 @pytest.fixture(scope="module")
-def seeded_city(tmp_path_factory) -> str:
-    """A small seeded city made through the command line (as tests/cli's seeded_sqlite)."""
-    path = tmp_path_factory.mktemp("wall-seeded") / "city.db"
-    result = run_cli("--db", f"sqlite:///{path}", "db", "seed", "--cases", "1500")
-    assert result.returncode == 0, result.stderr
-    return f"sqlite:///{path}"
+def seeded_city(copy_cli_city, tmp_path_factory) -> str:
+    """A copy of the small city seeded through the command line (tests/conftest.py's
+    `cli_city`, as tests/cli's seeded_sqlite)."""
+    return copy_cli_city(tmp_path_factory.mktemp("wall-seeded"))
 
 
 @pytest.mark.slow
