@@ -108,15 +108,13 @@ class Xvfb:
 
 
 @pytest.fixture(scope="module")
-def demo_home(tmp_path_factory) -> Path:
-    """A user's folders holding the embedded demo city, seeded once for this module (fewer
-    cases than the first run seeds: nothing here counts them)."""
+def demo_home(tmp_path_factory, copy_cli_city) -> Path:
+    """A user's folders holding the embedded demo city where `make run` keeps it (a copy of
+    the run's city seeded through `db seed`; its cameras play that seed's scenes)."""
     home = tmp_path_factory.mktemp("real-screen-home")
-    env = _app_env(home)
-    subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "db", "seed", "--cases", "600"],
-        env=env, check=True, capture_output=True, timeout=300,
-    )
+    (home / "data").mkdir()
+    url = copy_cli_city(home / "data")
+    Path(url.removeprefix("sqlite:///")).rename(home / "data" / "command-center.db")
     return home
 
 
