@@ -172,30 +172,40 @@ def owning_packages(libraries: Iterable[Library]) -> list[str]:
     lost = [lib.soname for lib in libs if lib.path is None]
     if lost:
         raise LookupError(f"not found on this machine: {', '.join(lost)}")
-    owners: list[str] = []
-    for lib in libs:
-        owner = _dpkg_owner(lib.path or "")
-        if owner is None:
-            raise LookupError(f"{lib.soname} ({lib.path}) belongs to no Debian package")
-        if owner not in owners:
-            owners.append(owner)
-    return sorted(owners)
+    owners = owners_by_soname(libs)
+    orphans = [f"{lib.soname} ({lib.path})" for lib in libs if owners[lib.soname] is None]
+    if orphans:
+        raise LookupError(f"no Debian package owns {', '.join(orphans)}")
+    return sorted({o for o in owners.values() if o is not None})
 
 
-def _dpkg_owner(path: str) -> str | None:
-    """The package owning `path`, also through the /lib -> /usr/lib merge of Debian 12."""
-    real = os.path.realpath(path)
-    candidates = {path, real}
-    for p in list(candidates):
-        if p.startswith("/usr/lib/"):
-            candidates.add(p[len("/usr"):])
-        elif p.startswith("/lib/"):
-            candidates.add("/usr" + p)
-    for p in sorted(candidates):
-        result = subprocess.run(["dpkg", "-S", p], capture_output=True, text=True, check=False)
-        if result.returncode == 0 and ":" in result.stdout:
-            return result.stdout.split(":", 1)[0].strip()
-    return None
+def owners_by_soname(libraries: Iterable[Library]) -> dict[str, str | None]:
+    """soname -> the Debian package owning the file it resolved to (None: no package), in
+    one `dpkg -S` over every spelling of each path (Debian 12 merged /lib into /usr/lib,
+    and dpkg knows a file by the path its package shipped it under)."""
+    spellings: dict[str, list[str]] = {}
+    for lib in libraries:
+        if lib.path is None:
+            spellings[lib.soname] = []
+            continue
+        names = {lib.path, os.path.realpath(lib.path)}
+        for p in list(names):
+            if p.startswith("/usr/lib/"):
+                names.add(p[len("/usr"):])
+            elif p.startswith("/lib/"):
+                names.add("/usr" + p)
+        spellings[lib.soname] = sorted(names)
+    wanted = sorted({p for names in spellings.values() for p in names})
+    owner_of: dict[str, str] = {}
+    if wanted:
+        out = subprocess.run(["dpkg", "-S", *wanted], capture_output=True, text=True,
+                             check=False).stdout
+        for line in out.splitlines():
+            package, sep, path = line.partition(": ")
+            if sep and not line.startswith("diversion "):
+                owner_of[path.strip()] = package.split(":", 1)[0].split(",", 1)[0].strip()
+    return {soname: next((owner_of[p] for p in names if p in owner_of), None)
+            for soname, names in spellings.items()}
 
 
 # -- the app's start-up check -------------------------------------------------------------------
