@@ -118,18 +118,26 @@ def seed_stage_text(stage: str) -> str:
     return QApplication.translate("SeedStage", known) if known is not None else stage
 
 
-def show_fitted(window: QWidget, size: tuple[int, int]) -> None:
-    """Show `window` at `size`, or maximised where the screen is smaller than that (a
-    1366×768 workstation): a window larger than its screen is cut off, its status bar and
-    right-hand docks out of reach."""
+def fit_to_screen(window: QWidget, size: tuple[int, int] | None = None) -> bool:
+    """Size `window` to `size` (default: its own) or, where its screen is smaller than that
+    (a 1366×768 workstation), to the screen's free area; True when it had to shrink. A window
+    larger than its screen is cut off, its buttons and right-hand side out of reach."""
+    w, h = size or (window.width(), window.height())
     screen = window.screen() or QApplication.primaryScreen()
     area = screen.availableGeometry() if screen is not None else None
-    if area is not None and (size[0] > area.width() or size[1] > area.height()):
-        window.resize(min(size[0], area.width()), min(size[1], area.height()))
+    if area is not None and (w > area.width() or h > area.height()):
+        window.resize(min(w, area.width()), min(h, area.height()))
+        return True
+    window.resize(w, h)
+    return False
+
+
+def show_fitted(window: QWidget, size: tuple[int, int] | None = None) -> None:
+    """Show `window` fitted to its screen, maximised where the screen is the smaller."""
+    if fit_to_screen(window, size):
         window.showMaximized()
-        return
-    window.resize(*size)
-    window.show()
+    else:
+        window.show()
 
 
 class _Progress(QObject):
@@ -327,7 +335,7 @@ def _install_analysis_and_wall(
         panel.caseActivated.connect(window.caseActivated)
         panel.destroyed.connect(lambda *_: setattr(window, "analysis_window", None))
         window.analysis_window = panel  # type: ignore[attr-defined]
-        panel.show()
+        show_fitted(panel)
 
     def open_wall() -> None:
         tiles = TileDrawer.with_sources(sources[0], unavailable=sources[1])
@@ -383,7 +391,7 @@ def _install_judicial(
         panel.destroyed.connect(closed)
         window.judicial_window = panel  # type: ignore[attr-defined]
         panel.reload()
-        panel.show()
+        show_fitted(panel)
 
     window.judicialRequested.connect(open_judicial)
 
@@ -403,6 +411,7 @@ def _install_interop(
         dialog = ImportDialog(store, tasks.run, window, catalogue=catalogue)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.imported.connect(lambda _report: refresh())
+        fit_to_screen(dialog)
         dialog.open()
 
     def open_export() -> None:
@@ -479,7 +488,7 @@ def _install_registry_window(
 
         panel.destroyed.connect(closed)
         window.registry_window = panel  # type: ignore[attr-defined]
-        panel.show()
+        show_fitted(panel)
 
     def open_object(kind: str, object_id: int) -> None:
         """A case's linked object (the case panel's 台账对象): its page in the registries."""
