@@ -125,8 +125,8 @@ stage() {
   local before after
   before=$(du -sm "$VENV" | cut -f1)
   local ps=$SITE/PySide6
-  # Qt's developer tools, headers, type stubs, QML modules and build-time metadata: the app is
-  # QtWidgets only (QtCore, QtGui, QtWidgets) and nothing in it loads QML or a .pyi.
+  # Qt's developer tools, headers, type stubs, QML modules and build-time metadata: the app
+  # loads only the Qt modules of command_center.qtdeps.QT_MODULES, and no QML or .pyi.
   rm -rf "$ps"/{assistant,designer,linguist,lrelease,lupdate,qmlformat,qmllint,qmlls,svgtoqml} \
     "$ps"/{include,typesystems,glue,scripts} "$ps"/Qt/{metatypes,qml} \
     "$ps"/Qt/plugins/{designer,qmltooling,qmllint}
@@ -170,31 +170,14 @@ stage() {
   install -m 0644 resources/icons/command-center.svg \
     "$ROOT/usr/share/icons/hicolor/scalable/apps/command-center.svg"
   local png=$ROOT/usr/share/icons/hicolor/256x256/apps/command-center.png
-  if command -v rsvg-convert >/dev/null; then
-    rsvg-convert -w 256 -h 256 resources/icons/command-center.svg -o "$png"
-  else  # Qt's SVG renderer from the staged venv, offscreen
-    QT_QPA_PLATFORM=offscreen "$VENV/bin/python" - resources/icons/command-center.svg "$png" <<'PY'
-import sys
-from PySide6.QtGui import QGuiApplication, QImage, QPainter, Qt
-from PySide6.QtSvg import QSvgRenderer
-app = QGuiApplication([])
-img = QImage(256, 256, QImage.Format.Format_ARGB32)
-img.fill(Qt.GlobalColor.transparent)
-p = QPainter(img)
-QSvgRenderer(sys.argv[1]).render(p)
-p.end()
-sys.exit(0 if img.save(sys.argv[2]) else 1)
-PY
-    find "$VENV" -name __pycache__ -path '*PySide6*' -newer "$png" -prune -exec rm -rf {} + 2>/dev/null || true
-  fi
+  command -v rsvg-convert >/dev/null || die "rsvg-convert is missing (apt-get install librsvg2-bin)"
+  rsvg-convert -w 256 -h 256 resources/icons/command-center.svg -o "$png"
   chmod 0644 "$png"
   [ -s "$png" ] || die "could not render the 256x256 icon"
-  if command -v desktop-file-validate >/dev/null; then
-    desktop-file-validate "$ROOT/usr/share/applications/command-center.desktop" \
-      || die "desktop-file-validate refused packaging/command-center.desktop"
-  else
-    echo "   warning: desktop-file-validate missing (apt-get install desktop-file-utils): not checked"
-  fi
+  command -v desktop-file-validate >/dev/null \
+    || die "desktop-file-validate is missing (apt-get install desktop-file-utils)"
+  desktop-file-validate "$ROOT/usr/share/applications/command-center.desktop" \
+    || die "desktop-file-validate refused packaging/command-center.desktop"
   install -m 0644 packaging/copyright "$ROOT/usr/share/doc/$PKG/copyright"
   {
     echo "$PKG ($DEB_VERSION) stable; urgency=medium"
